@@ -1,0 +1,30 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from mailmatrix.config import load_config
+from mailmatrix.resources import shipped_folder
+
+
+def create_app(test_config: dict[str, object] | None = None) -> Flask:
+    sidebar = shipped_folder("sidebar")
+    app = Flask(
+        "mailmatrix",
+        instance_relative_config=True,
+        template_folder=str(sidebar / "templates"),
+        static_folder=str(sidebar / "static"),
+    )
+    load_config(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from mailmatrix import mx_lookup
+    from mailmatrix.web import demo, health
+
+    mx_lookup.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(demo.bp)
+    return app

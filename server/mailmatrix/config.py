@@ -1,0 +1,35 @@
+"""Configuration: defaults, then the instance config file, then ``MAILMATRIX_*`` variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS: dict[str, object] = {
+    # Database URL; the embedded default (SQLite in the instance folder) is filled in at start.
+    "DATABASE_URL": None,
+    # Seconds a DNS (MX) lookup may take before the domain stays "unknown" for now.
+    "DNS_TIMEOUT": 2.0,
+    # How long MX answers are trusted (seconds) and how many domains are remembered.
+    "DNS_CACHE_TTL": 6 * 3600,
+    "DNS_CACHE_SIZE": 50_000,
+    "DEMO_MODE": False,
+}
+INSTANCE_CONFIG_FILE = "mailmatrix.cfg"
+
+
+def load_config(app: Flask, test_config: dict[str, object] | None) -> None:
+    """Fill ``app.config``; a test config replaces the file and the environment entirely."""
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile(INSTANCE_CONFIG_FILE, silent=True)
+        # MAILMATRIX_DNS_TIMEOUT=1.5 -> DNS_TIMEOUT = 1.5 (values parsed as JSON when they can be).
+        app.config.from_prefixed_env("MAILMATRIX")
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config["DATABASE_URL"]:
+        database = Path(app.instance_path) / "mailmatrix.sqlite3"
+        app.config["DATABASE_URL"] = f"sqlite:///{database}"
+    app.config.setdefault("SECRET_KEY", os.environ.get("MAILMATRIX_SECRET_KEY") or os.urandom(32))

@@ -1,0 +1,1 @@
+"""Flask blueprints: thin layers that parse requests, call services and render."""
