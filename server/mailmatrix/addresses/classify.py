@@ -87,7 +87,9 @@ def classify_parsed(
     if canonical.address != parsed.addr_spec:
         reasons.append(f"same mailbox as {canonical.address} ({canonical.rule})")
 
-    role = role_category(canonical.mailbox)
+    # The role word is read from the local part as written: Gmail's dot-blindness must not
+    # turn "sales.acme" into "salesacme".
+    role = role_category(parsed.local_part.partition("+")[0])
     role_name = role[0] if role else None
     if role is not None:
         if kind == CORPORATE:

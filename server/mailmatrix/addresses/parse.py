@@ -9,10 +9,13 @@ becomes ``InvalidAddress`` with the reason, so callers only ever handle one erro
 
 from __future__ import annotations
 
-import email.policy
 import re
 import unicodedata
 from dataclasses import dataclass
+
+# The grammar behind email.headerregistry (private by name, stable since Python 3.3): its token
+# tree shows each addr-spec as written, which the public header objects only give repaired.
+from email import _header_value_parser as header_grammar
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -27,8 +30,8 @@ MAX_ADDRESS_LENGTH = 254
 # A bare addr-spec needs none of the header machinery: no quotes, angle brackets, comments,
 # groups, encoded words or spaces. This keeps the common case (one plain address) cheap.
 _BARE_ADDRESS = re.compile(r"[^\s\"<>(),;:\\\[\]]+@[^\s\"<>(),;:\\\[\]@]+")
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-_header_factory = email.policy.default.header_factory
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_FOLDING = re.compile(r"\r?\n(?=[ \t])")
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,14 @@ def parse_address_list(header_value: str) -> AddressList:
     """All mailboxes of a header value such as To or Cc (groups flattened, names kept)."""
     if not isinstance(header_value, str):
         raise InvalidAddress("header value must be text", repr(header_value)[:80])
-    text = header_value.strip()
+    # Unfold folded lines (CRLF + space is legal header whitespace); any other control
+    # character is not: repairing it would let "a@b.com\x00@evil.com" pass as something else.
+    text = _FOLDING.sub(" ", header_value)
+    control = _CONTROL_CHARACTERS.search(text)
+    if control is not None:
+        return AddressList((), (InvalidAddress(
+            f"control character U+{ord(control.group()):04X} in address", header_value),))
+    text = text.strip(" \t")
     if not text:
         return AddressList((), ())
     if len(text) > MAX_HEADER_LENGTH:
@@ -117,44 +127,67 @@ def parse_address(text: str) -> ParsedAddress:
 
 
 def _parse_with_header_parser(text: str) -> AddressList:
-    # Folded headers arrive with CRLF; the parser wants one logical line.
-    text = _CONTROL_CHARACTERS.sub(" ", text)
     try:
-        header = _header_factory("To", text)
-        groups = header.groups
-    except Exception as error:  # noqa: BLE001 - the stdlib parser is not documented to be total
+        mailboxes, problems = _read_mailboxes(text)
+    except Exception as error:  # noqa: BLE001
+        # The grammar is not total: hostile input has raised HeaderParseError, IndexError and
+        # AttributeError from inside it, even from its tokens' properties. Whatever it raises,
+        # the answer is "invalid", with what it said.
         return AddressList((), (InvalidAddress(f"unreadable address header: {error}", text),))
-
     addresses: list[ParsedAddress] = []
-    errors: list[InvalidAddress] = []
-    for group in groups:
-        for mailbox in group.addresses:
-            if not mailbox.username and not mailbox.domain:
-                errors.append(InvalidAddress(_first_defect(header) or "no address found", text))
-                continue
-            addr_spec = f"{_quote_local_if_needed(mailbox.username)}@{mailbox.domain}"
-            try:
-                addresses.append(
-                    validate_addr_spec(addr_spec, mailbox.display_name, group.display_name)
-                )
-            except InvalidAddress as error:
-                errors.append(error)
-    if not addresses and not errors and not any(g.display_name for g in groups):
-        errors.append(InvalidAddress(_first_defect(header) or "no address found", text))
+    errors = list(problems)
+    for raw, display_name, group in mailboxes:
+        try:
+            addresses.append(validate_addr_spec(raw, display_name, group))
+        except InvalidAddress as error:
+            errors.append(error)
     return AddressList(tuple(addresses), tuple(errors))
 
 
-_DOT_ATOM = re.compile(r"[^\s\"(),.:;<>@\[\]\\]+(\.[^\s\"(),.:;<>@\[\]\\]+)*")
+def _read_mailboxes(
+    text: str,
+) -> tuple[list[tuple[str, str, str | None]], list[InvalidAddress]]:
+    """(addr-spec as written, display name, group) per mailbox, and what could not be read."""
+    address_list, rest = header_grammar.get_address_list(text)
+    mailboxes: list[tuple[str, str, str | None]] = []
+    problems: list[InvalidAddress] = []
+    if rest.strip():
+        problems.append(InvalidAddress(f"unexpected text after the addresses: {rest[:40]!r}", text))
+    saw_group = False
+    for address in address_list.addresses:
+        group = address.display_name if _is_group(address) else None
+        saw_group = saw_group or _is_group(address)
+        for mailbox in address.all_mailboxes:
+            raw = _raw_addr_spec(mailbox)
+            if mailbox.token_type == "invalid-mailbox" or raw is None:
+                reason = str(mailbox.all_defects[0]) if mailbox.all_defects else "not an address"
+                problems.append(InvalidAddress(reason, str(mailbox).strip() or text))
+                continue
+            mailboxes.append((raw, mailbox.display_name or "", group))
+    if not mailboxes and not problems and not saw_group:
+        problems.append(InvalidAddress("no address found", text))
+    return mailboxes, problems
 
 
-def _quote_local_if_needed(local: str) -> str:
-    """The header parser unquotes local parts; quote again so the validator sees the real form."""
-    if _DOT_ATOM.fullmatch(local):
-        return local
-    escaped = local.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+def _is_group(address: object) -> bool:
+    first = address[0] if isinstance(address, list) and address else None
+    return getattr(first, "token_type", None) == "group"
 
 
-def _first_defect(header: object) -> str | None:
-    defects = getattr(header, "defects", ())
-    return str(defects[0]) if defects else None
+_EDGE_COMMENTS = re.compile(r"^\s*(?:\([^()]*\)\s*)*|(?:\s*\([^()]*\))*\s*$")
+
+
+def _raw_addr_spec(token: object) -> str | None:
+    """The addr-spec exactly as written, minus comments at its edges.
+
+    The grammar repairs what it reads (it drops comments and whitespace inside an addr-spec);
+    validating the text as written keeps obfuscated forms such as ``test.(x)test@a.org`` out.
+    """
+    if getattr(token, "token_type", None) == "addr-spec":
+        return _EDGE_COMMENTS.sub("", str(token))
+    if isinstance(token, list):
+        for child in token:
+            found = _raw_addr_spec(child)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,53 @@
+"""The application factory, configuration, health and the demo page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from mailmatrix import create_app
+from mailmatrix.resources import shipped_folder
+
+
+def test_healthz_answers_ok(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_settings_come_from_mailmatrix_environment_variables(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("MAILMATRIX_DNS_TIMEOUT", "0.5")
+    monkeypatch.setenv("MAILMATRIX_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    app = create_app()
+    assert app.config["DNS_TIMEOUT"] == 0.5
+    assert app.config["DATABASE_URL"].endswith("x.db")
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MAILMATRIX_DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["DATABASE_URL"] == f"sqlite:///{Path(app.instance_path)}/mailmatrix.sqlite3"
+
+
+def test_the_served_files_ship_with_the_package() -> None:
+    assert (shipped_folder("sidebar") / "templates" / "demo.html").is_file()
+    assert (shipped_folder("sidebar") / "static" / "mailmatrix.css").is_file()
+
+
+def test_demo_page_shows_the_sample_buyer_and_a_checked_address(client: FlaskClient) -> None:
+    page = client.get("/", query_string={"address": "Li Wei <li.wei+alibaba@googlemail.com>"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "liwei@gmail.com" in text and "acme-gmbh.de" in text
+
+
+def test_hostile_display_name_is_escaped_on_the_demo_page(client: FlaskClient) -> None:
+    hostile = '"<img src=x onerror=alert(1)>" <evil@x.ru>'
+    text = client.get("/", query_string={"address": hostile}).get_data(as_text=True)
+    assert "<img src=x" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text

@@ -1,0 +1,62 @@
+"""Properties that must hold for any input, found by hypothesis."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mailmatrix.addresses import (
+    InvalidAddress,
+    canonical_address,
+    classify_address,
+    parse_address,
+    parse_address_list,
+)
+
+LOCAL = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,20}[A-Za-z0-9]", fullmatch=True)
+LABEL = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
+DOMAIN = st.one_of(
+    st.sampled_from(["gmail.com", "googlemail.com", "proton.me", "pm.me", "ya.ru", "hotmail.com",
+                     "yahoo.com", "gmx.de", "fastmail.com", "acme-gmbh.de", "bücher.de"]),
+    st.builds(lambda a, b: f"{a}.{b}", LABEL, st.sampled_from(["de", "com", "co.uk", "cn"])),
+)
+ADDRESS = st.builds(lambda local, domain: f"{local}@{domain}", LOCAL, DOMAIN)
+HEADERISH = st.text(alphabet=st.sampled_from(list('ab@.<>"(),;:\\ \r\n\t=?[]+-_é李')) ,
+                    max_size=40)
+PROPERTY_SETTINGS = settings(max_examples=400, deadline=None,
+                             suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY_SETTINGS
+@given(st.one_of(st.text(max_size=80), HEADERISH))
+def test_parse_never_raises_anything_but_invalid_address(text: str) -> None:
+    try:
+        parse_address(text)
+    except InvalidAddress:
+        pass
+    try:
+        parse_address_list(text)
+    except InvalidAddress:
+        pass
+
+
+@PROPERTY_SETTINGS
+@given(st.one_of(ADDRESS, st.text(max_size=60)))
+def test_canonical_is_idempotent(text: str) -> None:
+    try:
+        first = canonical_address(text)
+    except InvalidAddress:
+        return
+    assert canonical_address(first.address).address == first.address
+
+
+@PROPERTY_SETTINGS
+@given(st.one_of(ADDRESS, HEADERISH, st.text(max_size=60)))
+def test_classify_is_total(text: str) -> None:
+    report = classify_address(text)
+    assert report.valid == (report.error is None)
+    assert report.reasons
+    if report.valid:
+        assert report.kind in {"corporate", "personal", "encrypted", "regional", "role",
+                               "platform", "disposable"}
+        assert report.canonical
