@@ -142,14 +142,17 @@ def report(results: list[SuiteResult]) -> str:
     lines += ["", f"Unexplained disagreements: {len(unexplained)}."]
     for item in unexplained:
         lines.append(f"- {item.suite} {item.code}: {json.dumps(item.address)}")
-    lines += ["", "## The cases", "", "| suite | address (JSON-escaped) | code | suite says | cause |",
+    lines += ["", "## The cases", "",
+              "| suite | address (JSON-escaped) | code | suite says | cause |",
               "|---|---|---|---|---|"]
     for result in results:
         for item in result.disagreements:
             shown = json.dumps(item.address)[1:-1].replace("|", "\\|")
             shown = shown if len(shown) <= 70 else shown[:67] + "..."
             verdict = "valid" if item.expected_valid else "invalid"
-            lines.append(f"| {result.suite} | `{shown}` | {item.code} | {verdict} | {item.cause} |")
+            lines.append(
+                f"| {result.suite} | `{shown}` | {item.code} | {verdict} | {item.cause} |"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""MailMatrix: who is this sender, which of their addresses is the formal one, is it really theirs."""
+"""MailMatrix: who is this sender, which of their addresses is for formal business, is it theirs."""
 
 from mailmatrix.app import create_app
 

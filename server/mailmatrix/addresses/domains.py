@@ -28,7 +28,8 @@ def ascii_domain(domain: str) -> str:
     try:
         return idna.encode(name, uts46=True).decode("ascii")
     except idna.IDNAError as error:
-        raise InvalidAddress(f"domain is not a valid internationalized name: {error}", domain) from None
+        reason = f"domain is not a valid internationalized name: {error}"
+        raise InvalidAddress(reason, domain) from None
 
 
 @lru_cache(maxsize=65536)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 # The grammar behind email.headerregistry (private by name, stable since Python 3.3): its token
 # tree shows each addr-spec as written, which the public header objects only give repaired.
 from email import _header_value_parser as header_grammar
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -63,8 +64,17 @@ def clean_display_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
-def validate_addr_spec(addr_spec: str, display_name: str = "", group: str | None = None) -> ParsedAddress:
+def validate_addr_spec(
+    addr_spec: str, display_name: str = "", group: str | None = None
+) -> ParsedAddress:
     """Check one addr-spec (``local@domain``) and return it normalized."""
+    local_part, domain, ascii_domain = _validated(addr_spec)
+    return ParsedAddress(local_part, domain, ascii_domain, clean_display_name(display_name), group)
+
+
+@lru_cache(maxsize=65536)
+def _validated(addr_spec: str) -> tuple[str, str, str]:
+    # Cached: a mailbox's addresses repeat thousands of times; invalid ones raise, uncached.
     if len(addr_spec) > MAX_ADDRESS_LENGTH:
         raise InvalidAddress(f"address is longer than {MAX_ADDRESS_LENGTH} characters", addr_spec)
     try:
@@ -77,13 +87,7 @@ def validate_addr_spec(addr_spec: str, display_name: str = "", group: str | None
         )
     except EmailNotValidError as error:
         raise InvalidAddress(str(error), addr_spec) from None
-    return ParsedAddress(
-        local_part=checked.local_part,
-        domain=checked.domain.lower(),
-        ascii_domain=checked.ascii_domain.lower(),
-        display_name=clean_display_name(display_name),
-        group=group,
-    )
+    return checked.local_part, checked.domain.lower(), checked.ascii_domain.lower()
 
 
 def parse_address_list(header_value: str) -> AddressList:

@@ -36,7 +36,8 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider(
         "Gmail", PERSONAL, ("gmail.com", "googlemail.com"),
         canonical_domain="gmail.com", tag_separator="+", ignored_characters=".",
-        rule="Gmail ignores dots and case, '+tag' reaches the same inbox; googlemail.com = gmail.com",
+        rule="Gmail ignores dots and case, '+tag' reaches the same inbox; "
+        "googlemail.com = gmail.com",
     ),
     Provider(
         "Outlook.com", PERSONAL,
@@ -47,7 +48,8 @@ PROVIDERS: tuple[Provider, ...] = (
          "live.co.uk", "live.fr", "live.de", "live.nl", "live.it", "live.com.mx", "live.cn",
          "live.jp", "live.ca", "live.com.au"),
         tag_separator="+",
-        rule="Outlook.com keeps dots, '+tag' reaches the same inbox; each domain is its own namespace",
+        rule="Outlook.com keeps dots, '+tag' reaches the same inbox; each domain is its own "
+        "namespace",
     ),
     Provider(
         "Yahoo Mail", PERSONAL,
@@ -80,8 +82,9 @@ PROVIDERS: tuple[Provider, ...] = (
         tag_separator="+", subdomain_addressing=True,
         rule="Fastmail: '+tag' and 'tag@user.domain' sub-addresses reach the same inbox",
     ),
-    Provider("Mail.com", PERSONAL, ("mail.com", "email.com", "usa.com", "post.com", "consultant.com",
-                                    "engineer.com", "myself.com", "dr.com", "europe.com", "asia.com")),
+    Provider("Mail.com", PERSONAL,
+             ("mail.com", "email.com", "usa.com", "post.com", "consultant.com", "engineer.com",
+              "myself.com", "dr.com", "europe.com", "asia.com")),
     Provider("HEY", PERSONAL, ("hey.com",), tag_separator="+",
              rule="HEY: '+tag' reaches the same inbox"),
     Provider("DuckDuckGo Email Protection", PERSONAL, ("duck.com",),
@@ -146,11 +149,13 @@ PROVIDERS: tuple[Provider, ...] = (
         rule="Yandex: all its domains name one login, a dot equals a hyphen, '+tag' reaches the "
         "same inbox",
     ),
-    Provider("Rambler", REGIONAL, ("rambler.ru", "ro.ru", "lenta.ru", "autorambler.ru"), region="RU"),
+    Provider("Rambler", REGIONAL, ("rambler.ru", "ro.ru", "lenta.ru", "autorambler.ru"),
+             region="RU"),
     Provider("UKR.NET", REGIONAL, ("ukr.net",), region="UA"),
     Provider("Seznam", REGIONAL, ("seznam.cz", "email.cz", "post.cz", "spoluzaci.cz"), region="CZ"),
     Provider("Centrum", REGIONAL, ("centrum.cz", "atlas.cz", "centrum.sk"), region="CZ"),
-    Provider("Onet Poczta", REGIONAL, ("onet.pl", "op.pl", "poczta.onet.pl", "onet.eu"), region="PL"),
+    Provider("Onet Poczta", REGIONAL, ("onet.pl", "op.pl", "poczta.onet.pl", "onet.eu"),
+             region="PL"),
     Provider("WP Poczta", REGIONAL, ("wp.pl", "o2.pl", "tlen.pl"), region="PL"),
     Provider("Interia", REGIONAL, ("interia.pl", "interia.eu", "poczta.fm"), region="PL"),
     Provider("Libero Mail", REGIONAL, ("libero.it", "iol.it", "inwind.it", "blu.it"), region="IT"),
@@ -223,7 +228,8 @@ PROVIDER_BY_DOMAIN: dict[str, Provider] = {
 PLATFORM_TAGS: dict[str, str] = {
     "alibaba": "Alibaba.com", "aliexpress": "AliExpress", "1688": "Alibaba 1688",
     "amazon": "Amazon", "ebay": "eBay", "linkedin": "LinkedIn", "facebook": "Facebook",
-    "fb": "Facebook", "instagram": "Instagram", "wechat": "WeChat", "madeinchina": "Made-in-China.com",
+    "fb": "Facebook", "instagram": "Instagram", "wechat": "WeChat",
+    "madeinchina": "Made-in-China.com",
     "mic": "Made-in-China.com", "globalsources": "Global Sources", "indiamart": "IndiaMART",
     "tradekey": "TradeKey", "upwork": "Upwork", "etsy": "Etsy", "shopify": "Shopify",
     "paypal": "PayPal", "twitter": "X (Twitter)", "xing": "XING", "canton": "Canton Fair",
