@@ -13,6 +13,8 @@ from mailmatrix.addresses.parse import (
     parse_address,
     parse_address_list,
 )
+from mailmatrix.addresses.quoting import strip_quoted
+from mailmatrix.addresses.signature import Phone, SignatureFacts, signature_facts
 
 __all__ = [
     "AddressList",
@@ -21,10 +23,14 @@ __all__ = [
     "Hosting",
     "InvalidAddress",
     "ParsedAddress",
+    "Phone",
+    "SignatureFacts",
     "canonical_address",
     "classify_address",
     "classify_parsed",
     "hosting_from_mx",
     "parse_address",
     "parse_address_list",
+    "signature_facts",
+    "strip_quoted",
 ]
