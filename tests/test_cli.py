@@ -51,3 +51,13 @@ def test_lookalike_json_names_the_imitated_customer(
     assert rows[1]["lookalike_of"] is None and rows[2]["lookalike_of"] is None
     assert rows[3]["lookalike_of"] is None and rows[3]["error"]
     assert all({"domain", "lookalike_of", "technique", "score"} <= set(row) for row in rows)
+
+
+def test_lookalike_names_a_bad_line_of_the_known_file(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    known = tmp_path / "known.txt"
+    known.write_text("acme-gmbh.de\nnot a domain\n")
+    result = runner.invoke(main, ["lookalike", "--known", str(known), "acme.de"])
+    assert result.exit_code != 0
+    assert "not a domain" in result.output and "Traceback" not in result.output

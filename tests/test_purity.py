@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import mailmatrix.addresses
@@ -31,3 +33,11 @@ def test_address_core_imports_no_web_database_or_network_module() -> None:
         if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN)
     }
     assert offenders == set()
+
+
+def test_importing_the_address_core_loads_no_web_or_database_package() -> None:
+    probe = ("import sys, mailmatrix.addresses, mailmatrix.addresses.lookalike; "
+             "print(sorted({'flask', 'sqlalchemy', 'werkzeug'} & set(sys.modules)))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "[]"

@@ -72,7 +72,10 @@ def lookalike_command(domains: tuple[str, ...], known_file: Iterable[str], as_js
     from mailmatrix.addresses.lookalike import LookalikeIndex
 
     known = [line.split("#", 1)[0].strip() for line in known_file]
-    index = LookalikeIndex(domain for domain in known if domain)
+    try:
+        index = LookalikeIndex(domain for domain in known if domain)
+    except InvalidAddress as error:
+        raise click.ClickException(f"--known file: {error.reason}") from None
     for domain in _inputs(domains):
         try:
             match = index.check(domain.strip())
