@@ -51,3 +51,20 @@ def test_hostile_display_name_is_escaped_on_the_demo_page(client: FlaskClient) -
     text = client.get("/", query_string={"address": hostile}).get_data(as_text=True)
     assert "<img src=x" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_settings_come_from_the_instance_config_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("MAILMATRIX_DNS_TIMEOUT", raising=False)
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "mailmatrix.cfg").write_text("DNS_TIMEOUT = 0.25\n")
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
+    assert create_app().config["DNS_TIMEOUT"] == 0.25
+
+
+def test_an_overlong_address_on_the_demo_page_is_a_clear_error(client: FlaskClient) -> None:
+    response = client.get("/", query_string={"address": "a" * 100_000 + "@acme.de"})
+    assert response.status_code == 200
+    assert "longer than" in response.get_data(as_text=True)

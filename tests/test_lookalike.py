@@ -197,6 +197,16 @@ def test_short_domains_need_a_closer_match(index: LookalikeIndex) -> None:
     assert imitation(index, "s\u0430p.com").lookalike_of == "sap.com"
 
 
+def test_a_short_name_is_imitated_only_by_a_neighbouring_key_a_look_alike_or_a_bit_flip(
+    index: LookalikeIndex,
+) -> None:
+    assert imitation(index, "swp.com").lookalike_of == "sap.com"  # w is next to a
+    assert imitation(index, "sqp.com").lookalike_of == "sap.com"  # q is next to a
+    assert imitation(index, "sa\u0440.com").lookalike_of == "sap.com"  # Cyrillic er
+    # u and a are far apart: sup.com is another company, not a slip of the finger
+    assert index.check("sup.com") is None
+
+
 def test_two_changes_next_to_each_other_count_only_in_long_names(index: LookalikeIndex) -> None:
     # 'nn' drawn for 'm': two edits
     assert imitation(index, "bergnnann-maschinenbau.de").lookalike_of == \
