@@ -1,0 +1,73 @@
+"""Reading mail files: single .eml files, mbox files (Thunderbird, Google Takeout) and stdin.
+
+Streaming: an mbox is read message by message, never whole, so a 2 GB export costs constant
+memory. A message that cannot be read becomes a ``MailFileError`` in the stream, not an
+exception that ends the run.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import BinaryIO
+
+MAX_MESSAGE_BYTES = 50 * 1024 * 1024  # larger "messages" are a broken file, not mail
+
+
+@dataclass(frozen=True)
+class MailFileError:
+    source: str  # "file.mbox#17"
+    reason: str
+
+
+@dataclass(frozen=True)
+class MailItem:
+    source: str
+    message: EmailMessage
+
+
+def read_mail(path: str, stdin: BinaryIO | None = None) -> Iterator[MailItem | MailFileError]:
+    """Every message of ``path`` (``-`` = one message on stdin), in file order."""
+    if path == "-":
+        data = (stdin.read(MAX_MESSAGE_BYTES + 1) if stdin else b"")
+        yield _parse("-", data)
+        return
+    try:
+        with Path(path).open("rb") as handle:
+            first = handle.readline()
+            if first.startswith(b"From "):
+                yield from _read_mbox(path, handle)
+            else:
+                yield _parse(path, first + handle.read(MAX_MESSAGE_BYTES))
+    except OSError as error:
+        yield MailFileError(path, f"cannot read: {error.strerror or error}")
+
+
+def _read_mbox(path: str, handle: BinaryIO) -> Iterator[MailItem | MailFileError]:
+    """Split on "From " lines (mboxrd/mboxo), unescaping ">From " in bodies."""
+    number, lines, size = 1, [], 0
+    for line in handle:
+        if line.startswith(b"From ") and (lines or size):
+            yield _parse(f"{path}#{number}", b"".join(lines))
+            number, lines, size = number + 1, [], 0
+            continue
+        if size <= MAX_MESSAGE_BYTES:
+            lines.append(line[1:] if line.startswith(b">From ") else line)
+        size += len(line)
+    if lines:
+        yield _parse(f"{path}#{number}", b"".join(lines))
+
+
+def _parse(source: str, data: bytes) -> MailItem | MailFileError:
+    if len(data) > MAX_MESSAGE_BYTES:
+        return MailFileError(source, f"message larger than {MAX_MESSAGE_BYTES} bytes")
+    if not data.strip():
+        return MailFileError(source, "empty message")
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    if not isinstance(message, EmailMessage) or not message.keys():
+        return MailFileError(source, "no mail headers found (truncated or not a mail file)")
+    return MailItem(source, message)
