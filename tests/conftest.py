@@ -45,3 +45,52 @@ def runner(app: Flask) -> FlaskCliRunner:
 def shared_data() -> Path:
     require_or_skip(SHARED_DATA.is_dir(), f"peer data sets not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+POSTGRES_URL = os.environ.get("MAILMATRIX_TEST_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def postgres_reachable() -> bool:
+    try:
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception:  # noqa: BLE001 - any failure means "not here"
+        return False
+    return True
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201
+    """A migrated database of each kind; PostgreSQL in a schema of its own per test."""
+    import uuid
+
+    import sqlalchemy
+
+    from mailmatrix.customers.db import Database
+    from mailmatrix.customers.scoping import forbid_unscoped_statements
+
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'graph.sqlite3'}"
+    else:
+        require_or_skip(postgres_reachable(), f"PostgreSQL not reachable at {POSTGRES_URL}")
+        schema = f"mm_test_{uuid.uuid4().hex[:12]}"
+        admin = sqlalchemy.create_engine(POSTGRES_URL)
+        with admin.begin() as connection:
+            connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
+        separator = "&" if "?" in POSTGRES_URL else "?"
+        url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    database = Database(url)
+    database.upgrade()
+    forbid_unscoped_statements(database.engine)
+    yield database
+    database.dispose()
+    if schema is not None:
+        with admin.begin() as connection:
+            connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -1,0 +1,1 @@
+"""Who is calling: identity tokens verified into a Principal."""

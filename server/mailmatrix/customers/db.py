@@ -1,0 +1,100 @@
+"""The database: one engine per app, tenant-bound sessions, migrations (SQLite and PostgreSQL).
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout, so several processes (the app
+and ``mailmatrix ingest``) can share the embedded file. Both databases get the schema from the
+same Alembic migrations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+EXTENSION_KEY = "mailmatrix.database"
+
+
+class Database:
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = url
+        self.engine = create_engine(url, **_engine_options(url, engine_options))
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self, tenant_id: int | None) -> Iterator[Session]:
+        """A session bound to one tenant (None only for tenant administration); one transaction:
+        committed when the block ends, rolled back if it raises."""
+        with self._sessions() as session:
+            session.info["tenant_id"] = tenant_id
+            with session.begin():
+                yield session
+
+    def upgrade(self, revision: str = "head") -> None:
+        command.upgrade(_alembic_config(self.url), revision)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _engine_options(url: str, options: dict[str, Any]) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}, **options}
+    return {"pool_pre_ping": True, **options}
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _alembic_config(url: str) -> Config:
+    config = Config()
+    location = resources.files("mailmatrix.customers") / "migrations"
+    config.set_main_option("script_location", str(location))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def init_app(app: Flask) -> Database:
+    database = Database(str(app.config["DATABASE_URL"]))
+    app.extensions[EXTENSION_KEY] = database
+    app.cli.add_command(db_group)
+    return database
+
+
+def database_of(app: Flask) -> Database:
+    return app.extensions[EXTENSION_KEY]
+
+
+def engine_of(app: Flask) -> Engine:
+    return database_of(app).engine
+
+
+@click.group("db", cls=AppGroup)
+def db_group() -> None:
+    """Database commands."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def upgrade_command(revision: str) -> None:
+    """Create or migrate the schema of MAILMATRIX_DATABASE_URL (SQLite or PostgreSQL)."""
+    database = database_of(current_app)
+    database.upgrade(revision)
+    click.echo(f"database at {database.engine.url.render_as_string(hide_password=True)} "
+               f"is at {revision}")
