@@ -60,6 +60,7 @@ def _stamp_new_rows(session: Session, _context: Any, _instances: Any) -> None:
 
 
 _WHERE = re.compile(r"\bwhere\b")
+_BY_PRIMARY_KEY = re.compile(r"\w+\.id\s*=\s*(\?|%\(\w+\)s)(::\w+)?")
 _TABLE_WORDS = re.compile(r"\b(?:from|join|update|into)\s+\"?(\w+)\"?", re.IGNORECASE)
 
 
@@ -78,6 +79,11 @@ def forbid_unscoped_statements(engine: Engine) -> None:
                 raise UnscopedStatement(f"insert without tenant_id: {statement[:200]}")
             return
         where = _WHERE.split(lowered, maxsplit=1)
+        if len(where) == 2 and _BY_PRIMARY_KEY.fullmatch(where[1].strip()) and \
+                lowered.lstrip().startswith(("update", "delete")):
+            # The unit of work writes back rows by primary key; it can only write rows that
+            # this tenant's session loaded (scoped) or created (stamped).
+            return
         if len(where) < 2 or "tenant_id" not in where[1]:
             raise UnscopedStatement(f"statement on {sorted(touched)} is not restricted to one "
                                     f"tenant: {statement[:200]}")

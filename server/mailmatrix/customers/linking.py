@@ -1,0 +1,144 @@
+"""Linking rules: which person and company an address belongs to, each rule named with its
+confidence and evidence. Rules never override a user's decision.
+
+Implemented so far:
+- ``company-domain``: a corporate or role address belongs to the company of its registrable
+  domain (one company per set of domains; free-mail, encrypted, regional and disposable
+  domains never make a company).
+- ``role-mailbox``: role addresses attach to the company, never to a person.
+- ``first-seen``: a new personal address starts its own person, named by its display name.
+- ``same-name``: the same normalized full name on another person: suggested, never automatic;
+  less confident when the name is common in the tenant, more when the local parts match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mailmatrix.addresses.classify import AddressReport
+from mailmatrix.addresses.parse import ParsedAddress
+from mailmatrix.addresses.signature import SignatureFacts
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.authresults import AuthVerdict
+from mailmatrix.customers.models import (
+    Address,
+    Company,
+    CompanyDomain,
+    LinkDecision,
+    Person,
+    Suggestion,
+)
+from mailmatrix.customers.name_key import name_key
+from mailmatrix.customers.primary import choose_primary
+from mailmatrix.customers.upsert import get_or_create
+
+COMPANY_KINDS = frozenset({"corporate", "role"})
+COMMON_NAME_PERSONS = 3  # a name key shared by this many persons is common in the tenant
+
+Touched = tuple[Address, ParsedAddress, AddressReport]
+
+
+def apply_rules(session: Session, principal: Principal, touched: Sequence[Touched], *,
+                sender: Address | None, signature: SignatureFacts | None, verdict: AuthVerdict,
+                now: datetime) -> None:
+    persons: set[int] = set()
+    for row, parsed, _report in touched:
+        if row.kind in COMPANY_KINDS and row.company_id is None and row.registrable_domain:
+            row.company_id = _company_for(session, row.registrable_domain, now).id
+        if row.kind == "role":
+            continue
+        if row.person_id is None:
+            _first_seen(session, row, parsed, now)
+        person = session.get(Person, row.person_id)
+        if person is not None:
+            _remember_name(person, parsed.display_name, now)
+            if person.company_id is None and row.company_id is not None:
+                person.company_id = row.company_id
+            persons.add(person.id)
+            _suggest_same_name(session, row, person, now)
+    for person_id in persons:
+        choose_primary(session, person_id)
+
+
+def _company_for(session: Session, domain: str, now: datetime) -> Company:
+    tenant_id = session.info["tenant_id"]
+    link = session.scalars(select(CompanyDomain).where(CompanyDomain.tenant_id == tenant_id,
+                                                       CompanyDomain.domain == domain)).first()
+    if link is not None:
+        return session.get(Company, link.company_id)  # type: ignore[return-value]
+    company = Company(name=domain, formal_channels={}, created_at=now, updated_at=now)
+    session.add(company)
+    session.flush()
+    link = get_or_create(session, CompanyDomain, {"tenant_id": tenant_id, "domain": domain},
+                         {"company_id": company.id})
+    if link.company_id != company.id:  # another process named the domain's company first
+        session.delete(company)
+        return session.get(Company, link.company_id)  # type: ignore[return-value]
+    return company
+
+
+def _first_seen(session: Session, row: Address, parsed: ParsedAddress, now: datetime) -> None:
+    name = parsed.display_name or ""
+    person = Person(display_name=name or row.canonical, names=[name] if name else [],
+                    name_key=name_key(name), company_id=row.company_id, created_at=now,
+                    updated_at=now)
+    session.add(person)
+    session.flush()
+    row.person_id = person.id
+    row.link_state = "auto"
+    row.link_rule = "first-seen"
+
+
+def _remember_name(person: Person, display_name: str, now: datetime) -> None:
+    if not display_name or display_name in (person.names or []):
+        return
+    person.names = [*(person.names or []), display_name][-10:]
+    if not person.name_key:
+        person.name_key = name_key(display_name)
+        person.display_name = display_name
+    person.updated_at = now
+
+
+def _suggest_same_name(session: Session, row: Address, person: Person, now: datetime) -> None:
+    """Another person with the same normalized full name may be this one: ask the user."""
+    if not person.name_key or row.link_state == "confirmed":
+        return
+    tenant_id = session.info["tenant_id"]
+    # Only towards people known before this one: the newer identity is the one in question,
+    # and the pair gets one suggestion, not one each way.
+    others = session.scalars(select(Person).where(
+        Person.tenant_id == tenant_id, Person.name_key == person.name_key,
+        Person.id < person.id).limit(20)).all()
+    if not others:
+        return
+    sharing = session.scalar(select(func.count(Person.id)).where(
+        Person.tenant_id == tenant_id, Person.name_key == person.name_key)) or 0
+    rejected = set(session.scalars(select(LinkDecision.person_id).where(
+        LinkDecision.tenant_id == tenant_id, LinkDecision.address_id == row.id,
+        LinkDecision.decision == "cannot-link")))
+    local = row.canonical.partition("@")[0]
+    for other in others:
+        if other.id in rejected:
+            continue
+        known_locals = set(session.scalars(select(Address.canonical).where(
+            Address.tenant_id == tenant_id, Address.person_id == other.id)))
+        same_local = any(address.partition("@")[0] == local for address in known_locals)
+        confidence = 0.55 + (0.2 if same_local else 0.0) - (0.25 if sharing >=
+                                                               COMMON_NAME_PERSONS else 0.0)
+        reasons = [f"same name '{person.display_name}' as a known person"]
+        if same_local:
+            reasons.append(f"same mailbox name '{local}'")
+        if sharing >= COMMON_NAME_PERSONS:
+            reasons.append(f"{sharing} people share this name in your contacts")
+        suggestion = get_or_create(
+            session, Suggestion,
+            {"tenant_id": tenant_id, "address_id": row.id, "person_id": other.id},
+            {"rule": "same-name", "confidence": round(confidence, 2), "reasons": reasons,
+             "state": "open", "created_at": now})
+        if suggestion.state == "open":
+            suggestion.confidence = round(confidence, 2)
+            suggestion.reasons = reasons

@@ -1,0 +1,205 @@
+"""observe(): what one message teaches the customer graph, in one short idempotent transaction.
+
+Stores facts, never the body: who (external participants only), when, which way, the thread,
+Reply-To, the receiving system's authentication verdict, the sender's UTC offset, whether it is
+a formal matter, and where the facts came from. Then the linking rules run on the addresses
+the message touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailmatrix.addresses.classify import AddressReport, classify_parsed, domain_facts
+from mailmatrix.addresses.parse import ParsedAddress, parse_address_list
+from mailmatrix.addresses.signature import signature_facts
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers import linking
+from mailmatrix.customers.authresults import DEFAULT_AUTHSERV_IDS, receiving_verdict
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.facts import MessageFacts
+from mailmatrix.customers.models import (
+    Address,
+    AddressForm,
+    Observation,
+    Participant,
+    TenantDomain,
+)
+from mailmatrix.customers.upsert import get_or_create
+from mailmatrix.tone.email_input import utc_offset_minutes
+from mailmatrix.tone.formal_matter import find_formal_matters
+
+ROLES = ("from", "sender", "reply-to", "to", "cc")
+
+
+@dataclass(frozen=True)
+class ObserveResult:
+    observation_id: int
+    created: bool  # False when the message had been observed before: nothing changed
+    direction: str
+    sender_address_id: int | None
+
+
+@dataclass(frozen=True)
+class _Seen:
+    role: str
+    parsed: ParsedAddress
+    report: AddressReport
+
+
+def observe(database: Database, principal: Principal, facts: MessageFacts, *,
+            authserv_ids: Iterable[str] = DEFAULT_AUTHSERV_IDS,
+            now: datetime | None = None) -> ObserveResult:
+    now = now or datetime.now(UTC)
+    key = facts.message_key()
+    with database.session(principal.tenant_id) as session:
+        existing = session.scalars(select(Observation).where(
+            Observation.tenant_id == principal.tenant_id,
+            Observation.user_id == principal.user_id, Observation.message_key == key)).first()
+        if existing is not None:
+            return ObserveResult(existing.id, False, existing.direction,
+                                 existing.sender_address_id)
+        own = _own_domains(session, principal)
+        seen = _participants(facts)
+        sender = next((item for item in seen if item.role == "from"), None)
+        direction = "out" if sender is not None and _is_own(sender.report, own, principal) \
+            else "in"
+        external = [item for item in seen if not _is_own(item.report, own, principal)]
+        sent_at = _sent_at(facts) or now
+        matters = find_formal_matters(facts.subject) + find_formal_matters(facts.body or "")
+        verdict = receiving_verdict(facts.authentication_results, trusted_ids=authserv_ids,
+                                    internal=not external)
+
+        rows: dict[str, Address] = {}
+        for item in external:
+            rows.setdefault(item.report.canonical or "", _address(session, item, now))
+        for item in external:
+            _count(rows[item.report.canonical or ""], item, direction, sent_at, bool(matters))
+            _remember_form(session, rows[item.report.canonical or ""], item, sent_at)
+        sender_row = rows.get(sender.report.canonical or "") if sender in external else None
+        reply_to = next((rows[i.report.canonical or ""] for i in external
+                         if i.role == "reply-to"), None)
+        observation = Observation(
+            user_id=principal.user_id, message_key=key, sent_at=sent_at, direction=direction,
+            sender_address_id=sender_row.id if sender_row else None,
+            sender_display_name=(sender.parsed.display_name or None) if sender else None,
+            reply_to_address_id=reply_to.id if reply_to else None,
+            thread_key=_thread_key(facts), auth_result=verdict.result,
+            auth_details={**verdict.methods, "reason": verdict.reason},
+            utc_offset_minutes=utc_offset_minutes(facts.date),
+            formal_matter=bool(matters),
+            formal_kinds=list(dict.fromkeys(matter.kind for matter in matters)),
+            provenance=facts.provenance, created_at=now)
+        session.add(observation)
+        session.flush()
+        for item in external:
+            session.add(Participant(observation_id=observation.id,
+                                    address_id=rows[item.report.canonical or ""].id,
+                                    role=item.role, display_name=item.parsed.display_name or None))
+        signature = signature_facts(facts.body) if facts.body and sender_row else None
+        linking.apply_rules(session, principal, [(rows[i.report.canonical or ""], i.parsed,
+                                                  i.report) for i in external],
+                            sender=sender_row, signature=signature, verdict=verdict, now=now)
+        return ObserveResult(observation.id, True, direction,
+                             sender_row.id if sender_row else None)
+
+
+def _participants(facts: MessageFacts) -> list[_Seen]:
+    seen: list[_Seen] = []
+    headers = (("from", facts.from_), ("sender", facts.sender), ("reply-to", facts.reply_to),
+               ("to", facts.to), ("cc", facts.cc))
+    for role, value in headers:
+        addresses = parse_address_list(value).addresses if value else ()
+        if role in ("from", "sender"):
+            addresses = addresses[:1]
+        for parsed in addresses:
+            seen.append(_Seen(role, parsed, classify_parsed(parsed, parsed.addr_spec)))
+    return seen
+
+
+def _own_domains(session: Session, principal: Principal) -> set[str]:
+    domains = set(session.scalars(select(TenantDomain.domain).where(
+        TenantDomain.tenant_id == principal.tenant_id)))
+    if principal.email and "@" in principal.email:
+        domains.add(principal.email.rpartition("@")[2].lower())
+    return domains
+
+
+def _is_own(report: AddressReport, own: set[str], principal: Principal) -> bool:
+    domain = (report.canonical or "").rpartition("@")[2]
+    if report.canonical and report.canonical == principal.email.lower():
+        return True
+    return report.kind in ("corporate", "role") and (
+        domain in own or (report.registrable_domain or "") in own)
+
+
+def _address(session: Session, item: _Seen, now: datetime) -> Address:
+    report = item.report
+    # The row is the mailbox; a "+alibaba" registration variant is a form of it, so the row
+    # keeps the mailbox's own kind and the variant lives on the AddressForm.
+    kind = report.kind
+    if kind == "platform" and report.tag:
+        kind = domain_facts(item.parsed.domain).kind
+    return get_or_create(
+        session, Address,
+        {"tenant_id": session.info["tenant_id"], "canonical": report.canonical},
+        {"registrable_domain": report.registrable_domain, "kind": kind,
+         "provider": report.provider, "region": report.region, "role": report.role,
+         "hosting": None if report.hosting == "unknown" else report.hosting,
+         "count_in": 0, "count_out": 0, "formal_count": 0, "created_at": now})
+
+
+def _count(row: Address, item: _Seen, direction: str, sent_at: datetime, formal: bool) -> None:
+    if item.role == "from" and direction == "in":
+        row.count_in += 1
+        if formal:
+            row.formal_count += 1
+            row.last_formal = max(_aware(row.last_formal) or sent_at, sent_at)
+    elif item.role in ("to", "cc") and direction == "out":
+        row.count_out += 1
+        if formal:
+            row.formal_count += 1
+            row.last_formal = max(_aware(row.last_formal) or sent_at, sent_at)
+    row.first_seen = min(_aware(row.first_seen) or sent_at, sent_at)
+    row.last_seen = max(_aware(row.last_seen) or sent_at, sent_at)
+
+
+def _remember_form(session: Session, row: Address, item: _Seen, sent_at: datetime) -> None:
+    form = get_or_create(session, AddressForm,
+                         {"tenant_id": row.tenant_id, "raw": item.parsed.addr_spec},
+                         {"address_id": row.id, "tag": item.report.tag, "count": 0})
+    form.count += 1
+    form.first_seen = min(_aware(form.first_seen) or sent_at, sent_at)
+    form.last_seen = max(_aware(form.last_seen) or sent_at, sent_at)
+
+
+def _sent_at(facts: MessageFacts) -> datetime | None:
+    try:
+        sent = parsedate_to_datetime(facts.date) if facts.date else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    if sent is None:
+        return None
+    return sent if sent.tzinfo else sent.replace(tzinfo=UTC)
+
+
+def _thread_key(facts: MessageFacts) -> str | None:
+    """The first message of the thread: References' first id, else In-Reply-To, else our own."""
+    for header in (facts.references, facts.in_reply_to, facts.message_id):
+        ids = header.split()
+        if ids:
+            return ids[0].strip("<>")[:255]
+    return None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; all of ours are UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

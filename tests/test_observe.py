@@ -1,0 +1,152 @@
+"""observe(): one message, one idempotent transaction of facts, then the linking rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.facts import MessageFacts
+from mailmatrix.customers.models import (
+    Address,
+    AddressForm,
+    Company,
+    Observation,
+    Person,
+    Suggestion,
+)
+from mailmatrix.customers.observe import observe
+from mailmatrix.customers.tenants import ensure_tenant, ensure_user
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+BODY_MARKER = "UNIQUE-BODY-MARKER-7f3a"
+
+
+@pytest.fixture
+def rep(database: Database) -> Principal:
+    tenant = ensure_tenant(database, "local", "example-export.com")
+    return ensure_user(database, tenant, "rep@example-export.com",
+                       email="rep@example-export.com")
+
+
+def message(number: int, from_: str, to: str = "rep@example-export.com", **fields: str
+            ) -> MessageFacts:
+    return MessageFacts(from_=from_, to=to, message_id=f"<m{number}@test>",
+                        date="Thu, 26 Nov 2026 08:15:00 +0100", **fields)
+
+
+def rows(database: Database, principal: Principal, model: type) -> list:
+    with database.session(principal.tenant_id) as session:
+        return list(session.scalars(select(model)))
+
+
+def test_observing_the_same_message_twice_changes_nothing(database, rep) -> None:  # noqa: ANN001
+    facts = message(1, '"Wei, Li" <li.wei@acme-gmbh.de>', subject="PO 4411")
+    first = observe(database, rep, facts, now=NOW)
+    second = observe(database, rep, facts, now=NOW)
+    assert first.created and not second.created
+    assert first.observation_id == second.observation_id
+    (address,) = rows(database, rep, Address)
+    assert address.count_in == 1 and address.formal_count == 1
+
+
+def test_message_without_message_id_is_keyed_by_a_stable_hash(database, rep) -> None:  # noqa: ANN001
+    facts = MessageFacts(from_="li.wei@acme-gmbh.de", to="rep@example-export.com",
+                         date="Thu, 26 Nov 2026 08:15:00 +0100", subject="Hello")
+    observe(database, rep, facts, now=NOW)
+    observe(database, rep, facts, now=NOW)
+    assert len(rows(database, rep, Observation)) == 1
+
+
+def test_a_message_the_user_sent_counts_for_its_recipients(database, rep) -> None:  # noqa: ANN001
+    result = observe(database, rep, message(2, "rep@example-export.com",
+                                            to="Li Wei <li.wei@acme-gmbh.de>"), now=NOW)
+    assert result.direction == "out"
+    (address,) = rows(database, rep, Address)
+    assert (address.canonical, address.count_out, address.count_in) == (
+        "li.wei@acme-gmbh.de", 1, 0)
+
+
+def test_own_colleagues_are_not_stored_as_customers(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(3, "li.wei@acme-gmbh.de",
+                                   to="rep@example-export.com, boss@example-export.com"),
+            now=NOW)
+    assert [a.canonical for a in rows(database, rep, Address)] == ["li.wei@acme-gmbh.de"]
+
+
+def test_raw_forms_are_kept_and_the_mailbox_keeps_its_own_kind(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(4, "Li Wei <LI.WEI+alibaba@googlemail.com>"), now=NOW)
+    (address,) = rows(database, rep, Address)
+    (form,) = rows(database, rep, AddressForm)
+    assert (address.canonical, address.kind) == ("liwei@gmail.com", "personal")
+    assert (form.raw, form.tag) == ("LI.WEI+alibaba@googlemail.com", "alibaba")
+
+
+def test_free_mail_domain_never_creates_a_company(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(5, "Li Wei <li.wei@gmail.com>"), now=NOW)
+    observe(database, rep, message(6, "Tom <tom@proton.me>"), now=NOW)
+    assert rows(database, rep, Company) == []
+
+
+def test_role_mailbox_belongs_to_the_company_not_a_person(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(7, "Acme Purchasing <purchasing@acme-gmbh.de>"), now=NOW)
+    (address,) = rows(database, rep, Address)
+    assert address.person_id is None and address.company_id is not None
+    assert rows(database, rep, Person) == []
+
+
+def test_same_name_on_a_free_mail_address_is_suggested_never_linked(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(8, '"Wei, Li" <li.wei@acme-gmbh.de>'), now=NOW)
+    observe(database, rep, message(9, "Li Wei <liwei.private@gmail.com>"), now=NOW)
+    persons = rows(database, rep, Person)
+    assert len(persons) == 2  # not merged
+    (suggestion,) = rows(database, rep, Suggestion)
+    assert suggestion.rule == "same-name" and suggestion.state == "open"
+    assert 0 < suggestion.confidence < 1
+
+
+def test_primary_prefers_the_corporate_address_and_says_why(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(10, "Li Wei <li.wei@acme-gmbh.de>", subject="PO 4411"),
+            now=NOW)
+    (person,) = rows(database, rep, Person)
+    assert person.primary_raw == "li.wei@acme-gmbh.de"
+    assert "corporate" in person.primary_reason and "formal" in person.primary_reason
+
+
+def test_forged_authentication_results_from_the_sender_are_ignored(database, rep) -> None:  # noqa: ANN001
+    forged = message(11, "ceo@acme-gmbh.de", authentication_results=(
+        "evil.example; dmarc=pass spf=pass dkim=pass",))
+    observe(database, rep, forged, now=NOW)
+    (observation,) = rows(database, rep, Observation)
+    assert observation.auth_result == "none"
+
+
+def test_receiving_systems_dmarc_failure_is_recorded(database, rep) -> None:  # noqa: ANN001
+    failing = message(12, "ceo@acme-grnbh.de", authentication_results=(
+        "mx.google.com; dmarc=fail (p=REJECT) header.from=acme-grnbh.de; spf=fail",
+        "evil.example; dmarc=pass"))
+    observe(database, rep, failing, now=NOW)
+    (observation,) = rows(database, rep, Observation)
+    assert observation.auth_result == "fail" and observation.auth_details["dmarc"] == "fail"
+
+
+def test_no_message_body_is_stored_anywhere(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(13, "Li Wei <li.wei@acme-gmbh.de>",
+                                   body=f"Dear Anna, {BODY_MARKER} please quote."), now=NOW)
+    with database.engine.connect() as connection:
+        dump = "\n".join(str(row) for table in ("observations", "participants", "addresses",
+                                                "persons", "companies", "address_forms")
+                         for row in connection.exec_driver_sql(
+                             f"SELECT * FROM {table} WHERE tenant_id = {rep.tenant_id}"))
+    assert BODY_MARKER not in dump
+
+
+def test_another_tenant_never_sees_these_rows(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(14, "Li Wei <li.wei@acme-gmbh.de>"), now=NOW)
+    other_tenant = ensure_tenant(database, "entra", "other-tid")
+    other = ensure_user(database, other_tenant, "oid-x", email="x@other-company.com")
+    with database.session(other.tenant_id) as session:
+        assert session.scalar(select(func.count(Address.id))) == 0
