@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +31,8 @@ from mailmatrix.customers.models import (
     TenantDomain,
 )
 from mailmatrix.customers.upsert import get_or_create
-from mailmatrix.tone.email_input import utc_offset_minutes
+from mailmatrix.mail_dates import sent_at as date_of
+from mailmatrix.mail_dates import utc_offset_minutes
 from mailmatrix.tone.formal_matter import find_formal_matters
 
 ROLES = ("from", "sender", "reply-to", "to", "cc")
@@ -71,7 +71,7 @@ def observe(database: Database, principal: Principal, facts: MessageFacts, *,
         direction = "out" if sender is not None and _is_own(sender.report, own, principal) \
             else "in"
         external = [item for item in seen if not _is_own(item.report, own, principal)]
-        sent_at = _sent_at(facts) or now
+        sent_at = date_of(facts.date) or now
         matters = find_formal_matters(facts.subject) + find_formal_matters(facts.body or "")
         verdict = receiving_verdict(facts.authentication_results, trusted_ids=authserv_ids,
                                     internal=not external)
@@ -177,16 +177,6 @@ def _remember_form(session: Session, row: Address, item: _Seen, sent_at: datetim
     form.count += 1
     form.first_seen = min(_aware(form.first_seen) or sent_at, sent_at)
     form.last_seen = max(_aware(form.last_seen) or sent_at, sent_at)
-
-
-def _sent_at(facts: MessageFacts) -> datetime | None:
-    try:
-        sent = parsedate_to_datetime(facts.date) if facts.date else None
-    except (TypeError, ValueError, IndexError):
-        return None
-    if sent is None:
-        return None
-    return sent if sent.tzinfo else sent.replace(tzinfo=UTC)
 
 
 def _thread_key(facts: MessageFacts) -> str | None:

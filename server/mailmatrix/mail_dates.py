@@ -1,0 +1,29 @@
+"""Date headers: when a message was sent, and the sender's UTC offset (their clock)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+
+def sent_at(date_header: str | None) -> datetime | None:
+    """The moment of the Date header as an aware datetime (UTC when the offset is unknown)."""
+    if not date_header:
+        return None
+    try:
+        sent = parsedate_to_datetime(str(date_header))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return sent if sent.tzinfo else sent.replace(tzinfo=UTC)
+
+
+def utc_offset_minutes(date_header: str | None) -> int | None:
+    """The sender's UTC offset; None when absent or "-0000" (RFC 5322: offset unknown)."""
+    if not date_header:
+        return None
+    try:
+        sent = parsedate_to_datetime(str(date_header))
+    except (TypeError, ValueError, IndexError):
+        return None
+    offset = sent.utcoffset()
+    return None if offset is None else int(offset.total_seconds() // 60)
