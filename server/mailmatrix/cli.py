@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 
 import click
 from flask import current_app
@@ -14,6 +15,12 @@ from werkzeug.serving import run_simple
 from mailmatrix.addresses.classify import AddressReport, classify_address
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.app import create_app
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.db import Database, database_of
+from mailmatrix.customers.export import export_graph
+from mailmatrix.customers.ingest import ingest_paths
+from mailmatrix.customers.local import local_principal
+from mailmatrix.customers.profile import profile
 from mailmatrix.mx_lookup import mx_lookup_of
 
 
@@ -106,3 +113,95 @@ def demo_command(host: str, port: int) -> None:
     click.echo(f"MailMatrix demo on http://{host}:{port}/  (Ctrl+C to stop)")
     # Flask's app.run() refuses to start inside its own CLI; werkzeug's server is what it wraps.
     run_simple(host, port, app, use_reloader=False, threaded=True)
+
+
+@main.command("tone")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--now", "now_text", default=None,
+              help="The clock for local-time cautions (ISO 8601, default: now).")
+def tone_command(files: tuple[str, ...], as_json: bool, now_text: str | None) -> None:
+    """Suggest the tone of the reply to each message (.eml, mbox, or - for stdin)."""
+    from mailmatrix.tone_report import tone_lines
+
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else datetime.now(UTC)
+    except ValueError:
+        raise click.BadParameter("expected ISO 8601, e.g. 2026-11-27T09:30:00+00:00",
+                                 param_hint="--now") from None
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    stdin = sys.stdin.buffer
+    for line in tone_lines(files, now=now, as_json=as_json, stdin=stdin):
+        click.echo(line)
+
+
+def _local_database_and_principal(user: str | None) -> tuple[Database, Principal]:
+    database = database_of(current_app)
+    database.upgrade()  # idempotent; lets the embedded SQLite default work out of the box
+    return database, local_principal(database, user)
+
+
+USER_OPTION = click.option("--user", "user", default=None, envvar="MAILMATRIX_USER",
+                           help="Your own address: selects your tenant and marks what you sent.")
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@USER_OPTION
+@with_appcontext
+def ingest_command(paths: tuple[str, ...], user: str | None) -> None:
+    """Learn from mail files: mbox, maildir, .eml, or .jsonl header records. Idempotent."""
+    database, principal = _local_database_and_principal(user)
+    interactive = sys.stderr.isatty()
+    counter = {"n": 0}
+
+    def progress(source: str) -> None:
+        counter["n"] += 1
+        if interactive and counter["n"] % 500 == 0:
+            click.echo(f"\r{counter['n']:,} messages read", err=True, nl=False)
+
+    summary = ingest_paths(database, principal, paths, on_message=progress)
+    if interactive and counter["n"] >= 500:
+        click.echo(err=True)
+    for source, reason in summary.skipped:
+        click.echo(f"skipped {source}: {reason}", err=True)
+    click.echo(f"{summary.read:,} messages read: {summary.new:,} new, "
+               f"{summary.already_known:,} already known, {len(summary.skipped):,} skipped")
+
+
+@main.command("profile")
+@click.argument("address")
+@click.option("--json", "as_json", is_flag=True, help="The profile as JSON.")
+@USER_OPTION
+@with_appcontext
+def profile_command(address: str, as_json: bool, user: str | None) -> None:
+    """The profile of one sender, as the panel shows it."""
+    database, principal = _local_database_and_principal(user)
+    result = profile(database, principal, address)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if not result.known:
+        click.echo(f"{address}: unknown sender")
+    else:
+        person = result.person or {}
+        company = result.company or {}
+        click.echo(f"{person.get('name') or address}  {company.get('name') or ''}".rstrip())
+        for item in result.addresses:
+            flag = "*" if item.primary else " "
+            click.echo(f" {flag} {item.address}  ({item.kind}, {item.link_state})")
+        if result.primary:
+            click.echo(f"   primary: {result.primary['address']} ({result.primary['reason']})")
+    for warning in result.warnings:
+        click.echo(f"WARNING: {warning.message}")
+
+
+@main.command("export")
+@click.option("--json", "as_json", is_flag=True, required=True, help="Export as JSON.")
+@USER_OPTION
+@with_appcontext
+def export_command(as_json: bool, user: str | None) -> None:
+    """Every person with their addresses, and the open suggestions."""
+    database, principal = _local_database_and_principal(user)
+    click.echo(json.dumps(export_graph(database, principal), ensure_ascii=False, indent=2))

@@ -20,6 +20,9 @@ from flask.cli import AppGroup
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# Importing scoping registers the tenant rules on every Session; no session may exist without.
+from mailmatrix.customers import scoping  # noqa: F401
+
 EXTENSION_KEY = "mailmatrix.database"
 
 

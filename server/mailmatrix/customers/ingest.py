@@ -1,0 +1,107 @@
+"""``mailmatrix ingest``: mbox, maildir, .eml and JSON-lines header records into the graph.
+
+Streaming and idempotent: each message is one observe() transaction, so a run can be stopped
+and started again; a message that cannot be read is reported with the reason and skipped, and
+never ends the run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.facts import MessageFacts, facts_from_email
+from mailmatrix.customers.observe import observe
+from mailmatrix.mailfiles import MailFileError, read_mail
+
+JSON_FIELDS = {"from": "from_", "sender": "sender", "reply_to": "reply_to", "to": "to",
+               "cc": "cc", "date": "date", "message_id": "message_id",
+               "in_reply_to": "in_reply_to", "references": "references", "subject": "subject",
+               "body": "body"}
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0
+    new: int = 0
+    already_known: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+
+
+def ingest_paths(database: Database, principal: Principal, paths: Iterable[str], *,
+                 on_message: Callable[[str], None] | None = None) -> IngestSummary:
+    summary = IngestSummary()
+    for source, item in _facts(paths):
+        summary.read += 1
+        if on_message:
+            on_message(source)
+        if isinstance(item, str):
+            summary.skipped.append((source, item))
+            continue
+        result = observe(database, principal, item)
+        if result.created:
+            summary.new += 1
+        else:
+            summary.already_known += 1
+    return summary
+
+
+def _facts(paths: Iterable[str]) -> Iterator[tuple[str, MessageFacts | str]]:
+    for path in paths:
+        target = Path(path)
+        if target.is_dir():
+            yield from _maildir(target)
+        elif target.suffix in (".jsonl", ".ndjson"):
+            yield from _json_lines(target)
+        else:
+            yield from _mail_file(path)
+
+
+def _mail_file(path: str) -> Iterator[tuple[str, MessageFacts | str]]:
+    for item in read_mail(path):
+        if isinstance(item, MailFileError):
+            yield item.source, item.reason
+        elif not item.message.get("From"):
+            yield item.source, "no From header"
+        else:
+            yield item.source, facts_from_email(item.message)
+
+
+def _maildir(folder: Path) -> Iterator[tuple[str, MessageFacts | str]]:
+    """A maildir's cur/ and new/ (or any folder of message files), in name order."""
+    subfolders = [folder / name for name in ("cur", "new") if (folder / name).is_dir()]
+    for sub in subfolders or [folder]:
+        for file in sorted(sub.iterdir()):
+            if file.is_file() and not file.name.startswith("."):
+                yield from _mail_file(str(file))
+
+
+def _json_lines(path: Path) -> Iterator[tuple[str, MessageFacts | str]]:
+    try:
+        handle = path.open(encoding="utf-8", errors="replace")
+    except OSError as error:
+        yield str(path), f"cannot read: {error.strerror or error}"
+        return
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            source = f"{path}:{number}"
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield source, f"not JSON: {error.msg}"
+                continue
+            if not isinstance(record, dict) or not record.get("from"):
+                yield source, "a header record needs at least a 'from' field"
+                continue
+            values = {attribute: str(record[key]) for key, attribute in JSON_FIELDS.items()
+                      if record.get(key) is not None}
+            results = record.get("authentication_results") or []
+            if isinstance(results, str):
+                results = [results]
+            yield source, MessageFacts(**values, authentication_results=tuple(map(str, results)))

@@ -1,0 +1,223 @@
+"""profile(): everything the panel shows about one sender, for any address (known or not)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailmatrix.addresses.classify import AddressReport, classify_address
+from mailmatrix.addresses.lookalike import LookalikeIndex
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.models import (
+    Address,
+    AddressForm,
+    Company,
+    CompanyDomain,
+    Observation,
+    Participant,
+    Person,
+    Suggestion,
+)
+
+
+@dataclass(frozen=True)
+class AddressView:
+    address: str  # the raw form most used (what to type in To)
+    canonical: str
+    kind: str
+    provider: str | None
+    hosting: str | None
+    label: str | None
+    primary: bool
+    link_state: str | None
+    first_seen: str | None
+    last_seen: str | None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Warning:
+    kind: str  # lookalike | name-reuse | reply-to | dmarc | bank-details
+    message: str
+    severity: str = "high"  # high | medium
+
+
+@dataclass(frozen=True)
+class Profile:
+    query: str
+    classification: dict[str, object]
+    known: bool
+    person: dict[str, object] | None = None
+    company: dict[str, object] | None = None
+    addresses: tuple[AddressView, ...] = ()
+    primary: dict[str, str] | None = None
+    suggestions: tuple[dict[str, object], ...] = ()
+    warnings: tuple[Warning, ...] = ()
+    last_exchange: dict[str, str | None] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def profile(database: Database, principal: Principal, address_text: str) -> Profile:
+    report = classify_address(address_text)
+    if not report.valid:
+        return Profile(address_text, report.as_dict(), False)
+    with database.session(principal.tenant_id) as session:
+        row = session.scalars(select(Address).where(
+            Address.tenant_id == principal.tenant_id,
+            Address.canonical == report.canonical)).first()
+        warnings = list(_lookalike_warnings(session, principal, report))
+        if row is None:
+            return Profile(address_text, report.as_dict(), False, warnings=tuple(warnings))
+        person = session.get(Person, row.person_id) if row.person_id else None
+        company_id = person.company_id if person and person.company_id else row.company_id
+        company = session.get(Company, company_id) if company_id else None
+        rows = _person_addresses(session, row, person)
+        warnings += _message_warnings(session, row)
+        warnings += _name_reuse_warnings(session, row, person)
+        return Profile(
+            query=address_text,
+            classification=report.as_dict(),
+            known=True,
+            person=_person_dict(person),
+            company=_company_dict(session, company),
+            addresses=tuple(_address_view(session, item, person) for item in rows),
+            primary={"address": person.primary_raw or "", "reason": person.primary_reason or ""}
+            if person and person.primary_raw else None,
+            suggestions=tuple(_suggestions(session, row, person)),
+            warnings=tuple(warnings),
+            last_exchange=_last_exchange(session, rows),
+        )
+
+
+def _person_addresses(session: Session, row: Address, person: Person | None) -> list[Address]:
+    if person is None:
+        return [row]
+    return list(session.scalars(select(Address).where(
+        Address.tenant_id == row.tenant_id, Address.person_id == person.id)
+        .order_by(Address.last_seen.desc())))
+
+
+def _address_view(session: Session, row: Address, person: Person | None) -> AddressView:
+    forms = session.scalars(select(AddressForm).where(
+        AddressForm.tenant_id == row.tenant_id, AddressForm.address_id == row.id)).all()
+    plain = max(forms, key=lambda form: (form.tag is None, form.count), default=None)
+    return AddressView(
+        address=plain.raw if plain else row.canonical, canonical=row.canonical, kind=row.kind,
+        provider=row.provider, hosting=row.hosting, label=row.label,
+        primary=bool(person and person.primary_address_id == row.id),
+        link_state=row.link_state, first_seen=_iso(row.first_seen),
+        last_seen=_iso(row.last_seen),
+        tags=tuple(sorted({form.tag for form in forms if form.tag})))
+
+
+def _person_dict(person: Person | None) -> dict[str, object] | None:
+    if person is None:
+        return None
+    return {"id": person.id, "name": person.display_name, "names": list(person.names or []),
+            "customer_type": person.customer_type, "owner_user_id": person.owner_user_id}
+
+
+def _company_dict(session: Session, company: Company | None) -> dict[str, object] | None:
+    if company is None:
+        return None
+    domains = session.scalars(select(CompanyDomain.domain).where(
+        CompanyDomain.tenant_id == company.tenant_id, CompanyDomain.company_id == company.id))
+    return {"id": company.id, "name": company.name, "domains": sorted(domains),
+            "customer_type": company.customer_type,
+            "customer_type_reason": company.customer_type_reason,
+            "formal_channels": dict(company.formal_channels or {})}
+
+
+def _suggestions(session: Session, row: Address, person: Person | None
+                 ) -> list[dict[str, object]]:
+    criteria = [Suggestion.address_id == row.id]
+    if person is not None:
+        criteria = [(Suggestion.address_id == row.id) | (Suggestion.person_id == person.id)]
+    found = session.scalars(select(Suggestion).where(
+        Suggestion.tenant_id == row.tenant_id, Suggestion.state == "open", *criteria)).all()
+    result = []
+    for item in found:
+        address = session.get(Address, item.address_id)
+        result.append({"address": address.canonical if address else "", "person_id":
+                       item.person_id, "rule": item.rule, "confidence": item.confidence,
+                       "reasons": list(item.reasons or [])})
+    return result
+
+
+def _lookalike_warnings(session: Session, principal: Principal, report: AddressReport
+                        ) -> list[Warning]:
+    domain = report.registrable_domain
+    known = set(session.scalars(select(CompanyDomain.domain).where(
+        CompanyDomain.tenant_id == principal.tenant_id)))
+    if not domain or domain in known or not known:
+        return []
+    # Built per request for now; a cached per-tenant index is the next step for large tenants.
+    match = LookalikeIndex(known).check(domain)
+    if match is None:
+        return []
+    return [Warning("lookalike", f"{domain} looks like your customer's domain "
+                    f"{match.lookalike_of} ({match.technique}): verify by phone before acting.")]
+
+
+def _message_warnings(session: Session, row: Address) -> list[Warning]:
+    last = session.scalars(select(Observation).where(
+        Observation.tenant_id == row.tenant_id, Observation.sender_address_id == row.id)
+        .order_by(Observation.sent_at.desc()).limit(1)).first()
+    if last is None:
+        return []
+    warnings = []
+    if last.reply_to_address_id and last.reply_to_address_id != row.id:
+        reply_to = session.get(Address, last.reply_to_address_id)
+        target = reply_to.canonical if reply_to else "another address"
+        warnings.append(Warning("reply-to", f"Replies go to {target}, not to {row.canonical}."))
+    if last.auth_result == "fail":
+        warnings.append(Warning("dmarc", "The receiving mail system could not verify this "
+                                "sender (authentication failed)."))
+    if "bank details" in (last.formal_kinds or []) and (row.count_in <= 1 or
+                                                        row.link_state != "confirmed"):
+        warnings.append(Warning("bank-details", "Bank details from an address not yet "
+                                "confirmed: verify by phone before paying."))
+    return warnings
+
+
+def _name_reuse_warnings(session: Session, row: Address, person: Person | None
+                         ) -> list[Warning]:
+    if row.kind == "corporate" or person is None or row.link_state == "confirmed":
+        return []
+    for suggestion in session.scalars(select(Suggestion).where(
+            Suggestion.tenant_id == row.tenant_id, Suggestion.address_id == row.id,
+            Suggestion.state == "open")):
+        corporate = session.scalars(select(Address).where(
+            Address.tenant_id == row.tenant_id, Address.person_id == suggestion.person_id,
+            Address.kind == "corporate")).first()
+        if corporate is not None:
+            return [Warning("name-reuse", f"A new {row.kind} address uses the name of "
+                            f"{person.display_name}, known from {corporate.canonical}.",
+                            "medium")]
+    return []
+
+
+def _last_exchange(session: Session, rows: list[Address]) -> dict[str, str | None]:
+    ids = [row.id for row in rows]
+    if not ids:
+        return {"in": None, "out": None}
+    tenant_id = rows[0].tenant_id
+    last_in = session.scalar(select(Observation.sent_at).where(
+        Observation.tenant_id == tenant_id, Observation.direction == "in",
+        Observation.sender_address_id.in_(ids)).order_by(Observation.sent_at.desc()).limit(1))
+    last_out = session.scalar(select(Observation.sent_at).join(
+        Participant, Participant.observation_id == Observation.id).where(
+        Observation.tenant_id == tenant_id, Participant.tenant_id == tenant_id,
+        Observation.direction == "out", Participant.address_id.in_(ids))
+        .order_by(Observation.sent_at.desc()).limit(1))
+    return {"in": _iso(last_in), "out": _iso(last_out)}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
