@@ -22,6 +22,8 @@ def export_graph(database: Database, principal: Principal) -> dict[str, list[dic
         persons = []
         for person in session.scalars(select(Person).where(Person.tenant_id == tenant_id)
                                       .order_by(Person.id)):
+            if person.id not in addresses:
+                continue  # left empty when the user moved its address to someone else
             persons.append({
                 "id": person.id,
                 "names": list(person.names or []) or [person.display_name],

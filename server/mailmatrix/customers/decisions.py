@@ -1,0 +1,182 @@
+"""User decisions: final, reversible, and never overridden by rules.
+
+Every decision is appended to ``link_decisions`` with who, when, why and the state it replaced;
+undo appends the inverse decision and restores that state exactly. Every user edit is also an
+audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailmatrix.addresses.canonical import canonical_address
+from mailmatrix.addresses.errors import InvalidAddress
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.models import Address, AuditEvent, LinkDecision, Person, Suggestion
+from mailmatrix.customers.primary import choose_primary
+
+MUST_LINK, CANNOT_LINK, UNLINK, UNDO = "must-link", "cannot-link", "unlink", "undo"
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be applied (unknown address or person, nothing to undo)."""
+
+
+def confirm_link(database: Database, principal: Principal, address: str, person_id: int,
+                 reason: str = "") -> int:
+    """"This address is this person": the address joins the person, confirmed."""
+    with database.session(principal.tenant_id) as session:
+        row = _address(session, address)
+        _person(session, person_id)
+        before = _state(session, row)
+        _move(session, row, person_id, "confirmed", "user")
+        _set_suggestions(session, row.id, person_id, "accepted")
+        return _decide(session, principal, row, person_id, MUST_LINK, reason, before)
+
+
+def reject_link(database: Database, principal: Principal, address: str, person_id: int,
+                reason: str = "") -> int:
+    """"This address is not this person": never suggested or linked again by a rule."""
+    with database.session(principal.tenant_id) as session:
+        row = _address(session, address)
+        _person(session, person_id)
+        before = _state(session, row)
+        if row.person_id == person_id:
+            _move(session, row, _new_person(session, row).id, "confirmed", "user")
+        _set_suggestions(session, row.id, person_id, "rejected")
+        return _decide(session, principal, row, person_id, CANNOT_LINK, reason, before)
+
+
+def undo(database: Database, principal: Principal, decision_id: int, reason: str = "") -> int:
+    """Append the inverse of a decision and restore the state it replaced."""
+    with database.session(principal.tenant_id) as session:
+        decision = session.scalars(select(LinkDecision).where(
+            LinkDecision.tenant_id == principal.tenant_id,
+            LinkDecision.id == decision_id)).first()
+        if decision is None or decision.decision == UNDO:
+            raise DecisionError(f"no decision {decision_id} to undo")
+        row = session.get(Address, decision.address_id)
+        if row is None:
+            raise DecisionError(f"the address of decision {decision_id} no longer exists")
+        current = _state(session, row)
+        before = decision.before or {}
+        _move(session, row, before.get("person_id"), before.get("link_state"),
+              before.get("link_rule"))
+        for suggestion_id, state in (before.get("suggestions") or {}).items():
+            suggestion = session.get(Suggestion, int(suggestion_id))
+            if suggestion is not None:
+                suggestion.state = state
+        new_id = _decide(session, principal, row, decision.person_id, UNDO,
+                         reason or f"undo of decision {decision_id}", current)
+        session.get(LinkDecision, new_id).undoes_id = decision.id  # type: ignore[union-attr]
+        return new_id
+
+
+def pin_primary(database: Database, principal: Principal, person_id: int,
+                raw_address: str | None) -> None:
+    """Pin the primary address for formal matters (None unpins and lets the rules choose)."""
+    with database.session(principal.tenant_id) as session:
+        person = _person(session, person_id)
+        before = {"primary_raw": person.primary_raw, "pinned": person.primary_pinned}
+        if raw_address is None:
+            person.primary_pinned = False
+            choose_primary(session, person.id)
+        else:
+            row = _address(session, raw_address)
+            if row.person_id != person.id:
+                raise DecisionError(f"{raw_address} is not an address of this person")
+            person.primary_address_id, person.primary_raw = row.id, raw_address.strip()
+            person.primary_pinned, person.primary_reason = True, "pinned by you"
+        _audit(session, principal, "pin-primary" if raw_address else "unpin-primary", "person",
+               person.id, before, {"primary_raw": person.primary_raw,
+                                   "pinned": person.primary_pinned})
+
+
+def label_address(database: Database, principal: Principal, address: str,
+                  label: str | None) -> None:
+    with database.session(principal.tenant_id) as session:
+        row = _address(session, address)
+        cleaned = " ".join((label or "").split())[:120] or None
+        _audit(session, principal, "label", "address", row.id, {"label": row.label},
+               {"label": cleaned})
+        row.label = cleaned
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def _address(session: Session, address: str) -> Address:
+    try:
+        canonical = canonical_address(address).address
+    except InvalidAddress as error:
+        raise DecisionError(f"not an address: {error.reason}") from None
+    row = session.scalars(select(Address).where(Address.tenant_id == session.info["tenant_id"],
+                                                Address.canonical == canonical)).first()
+    if row is None:
+        raise DecisionError(f"{address} is not a known address")
+    return row
+
+
+def _person(session: Session, person_id: int) -> Person:
+    person = session.scalars(select(Person).where(Person.tenant_id == session.info["tenant_id"],
+                                                  Person.id == person_id)).first()
+    if person is None:
+        raise DecisionError(f"no person {person_id}")
+    return person
+
+
+def _state(session: Session, row: Address) -> dict[str, Any]:
+    suggestions = session.scalars(select(Suggestion).where(
+        Suggestion.tenant_id == row.tenant_id, Suggestion.address_id == row.id)).all()
+    return {"person_id": row.person_id, "link_state": row.link_state,
+            "link_rule": row.link_rule,
+            "suggestions": {str(item.id): item.state for item in suggestions}}
+
+
+def _move(session: Session, row: Address, person_id: int | None, state: str | None,
+          rule: str | None) -> None:
+    old = row.person_id
+    row.person_id, row.link_state, row.link_rule = person_id, state, rule
+    session.flush()
+    for affected in {old, person_id} - {None}:
+        choose_primary(session, affected)  # type: ignore[arg-type]
+
+
+def _new_person(session: Session, row: Address) -> Person:
+    old = session.get(Person, row.person_id) if row.person_id else None
+    now = datetime.now(UTC)
+    person = Person(display_name=old.display_name if old else row.canonical,
+                    names=list(old.names or []) if old else [], name_key="",
+                    created_at=now, updated_at=now)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def _set_suggestions(session: Session, address_id: int, person_id: int, state: str) -> None:
+    for suggestion in session.scalars(select(Suggestion).where(
+            Suggestion.tenant_id == session.info["tenant_id"],
+            Suggestion.address_id == address_id, Suggestion.person_id == person_id)):
+        suggestion.state = state
+
+
+def _decide(session: Session, principal: Principal, row: Address, person_id: int | None,
+            decision: str, reason: str, before: dict[str, Any]) -> int:
+    entry = LinkDecision(user_id=principal.user_id, address_id=row.id, person_id=person_id,
+                         decision=decision, reason=reason, before=before,
+                         created_at=datetime.now(UTC))
+    session.add(entry)
+    session.flush()
+    _audit(session, principal, decision, "address", row.id, before, _state(session, row))
+    return entry.id
+
+
+def _audit(session: Session, principal: Principal, action: str, subject_type: str,
+           subject_id: int, before: dict[str, Any], after: dict[str, Any]) -> None:
+    session.add(AuditEvent(user_id=principal.user_id, action=action, subject_type=subject_type,
+                           subject_id=subject_id, before=before, after=after,
+                           created_at=datetime.now(UTC)))

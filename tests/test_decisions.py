@@ -1,0 +1,116 @@
+"""User decisions are final and reversible: rules never override them; undo restores exactly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.decisions import (
+    DecisionError,
+    confirm_link,
+    label_address,
+    pin_primary,
+    reject_link,
+    undo,
+)
+from mailmatrix.customers.facts import MessageFacts
+from mailmatrix.customers.models import Address, AuditEvent, LinkDecision, Person, Suggestion
+from mailmatrix.customers.observe import observe
+from mailmatrix.customers.tenants import ensure_tenant, ensure_user
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def rep(database: Database) -> Principal:
+    tenant = ensure_tenant(database, "local", "example-export.com")
+    return ensure_user(database, tenant, "rep@example-export.com",
+                       email="rep@example-export.com")
+
+
+def seen(database: Database, rep: Principal, number: int, from_: str, subject: str = "") -> None:
+    observe(database, rep, MessageFacts(from_=from_, to="rep@example-export.com",
+                                        message_id=f"<d{number}@test>", subject=subject,
+                                        date="Thu, 26 Nov 2026 08:15:00 +0100"), now=NOW)
+
+
+def state(database: Database, rep: Principal, canonical: str) -> tuple:
+    with database.session(rep.tenant_id) as session:
+        row = session.scalars(select(Address).where(Address.canonical == canonical)).one()
+        suggestions = sorted((s.person_id, s.state) for s in session.scalars(
+            select(Suggestion).where(Suggestion.address_id == row.id)))
+        return row.person_id, row.link_state, row.link_rule, suggestions
+
+
+def corporate_person(database: Database, rep: Principal) -> int:
+    with database.session(rep.tenant_id) as session:
+        return session.scalars(select(Address.person_id).where(
+            Address.canonical == "li.wei@acme-gmbh.de")).one()
+
+
+@pytest.fixture
+def two_identities(database: Database, rep: Principal) -> int:
+    seen(database, rep, 1, "Li Wei <li.wei@acme-gmbh.de>", "PO 4411")
+    seen(database, rep, 2, "Li Wei <liwei.private@gmail.com>")
+    return corporate_person(database, rep)
+
+
+def test_confirmed_link_joins_the_person_and_survives_reingest(database, rep, two_identities
+                                                               ) -> None:  # noqa: ANN001
+    confirm_link(database, rep, "liwei.private@gmail.com", two_identities, "same mobile")
+    seen(database, rep, 3, "Someone Else <liwei.private@gmail.com>")
+    person_id, link_state, _, suggestions = state(database, rep, "liweiprivate@gmail.com")
+    assert (person_id, link_state) == (two_identities, "confirmed")
+    assert suggestions == [(two_identities, "accepted")]
+
+
+def test_rejected_suggestion_is_never_made_again(database, rep, two_identities) -> None:  # noqa: ANN001
+    reject_link(database, rep, "liwei.private@gmail.com", two_identities, "different person")
+    seen(database, rep, 4, "Li Wei <liwei.private@gmail.com>")
+    *_, suggestions = state(database, rep, "liweiprivate@gmail.com")
+    assert suggestions == [(two_identities, "rejected")]
+
+
+def test_undo_restores_the_previous_state_exactly(database, rep, two_identities) -> None:  # noqa: ANN001
+    before = state(database, rep, "liweiprivate@gmail.com")
+    decision = confirm_link(database, rep, "liwei.private@gmail.com", two_identities)
+    assert state(database, rep, "liweiprivate@gmail.com") != before
+    undone = undo(database, rep, decision)
+    assert state(database, rep, "liweiprivate@gmail.com") == before
+    with database.session(rep.tenant_id) as session:
+        log = session.scalars(select(LinkDecision).order_by(LinkDecision.id)).all()
+    assert [(d.decision, d.undoes_id) for d in log] == [("must-link", None), ("undo", decision)]
+    assert log[-1].id == undone
+
+
+def test_a_pinned_primary_wins_over_the_rules(database, rep, two_identities) -> None:  # noqa: ANN001
+    confirm_link(database, rep, "liwei.private@gmail.com", two_identities)
+    pin_primary(database, rep, two_identities, "liwei.private@gmail.com")
+    seen(database, rep, 5, "Li Wei <li.wei@acme-gmbh.de>", "Contract")
+    with database.session(rep.tenant_id) as session:
+        person = session.get(Person, two_identities)
+        assert (person.primary_raw, person.primary_reason) == ("liwei.private@gmail.com",
+                                                               "pinned by you")
+    pin_primary(database, rep, two_identities, None)
+    with database.session(rep.tenant_id) as session:
+        assert session.get(Person, two_identities).primary_raw == "li.wei@acme-gmbh.de"
+
+
+def test_every_user_edit_is_an_audit_event(database, rep, two_identities) -> None:  # noqa: ANN001
+    label_address(database, rep, "li.wei@acme-gmbh.de", "office, for POs")
+    decision = confirm_link(database, rep, "liwei.private@gmail.com", two_identities)
+    undo(database, rep, decision)
+    with database.session(rep.tenant_id) as session:
+        actions = [e.action for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert actions == ["label", "must-link", "undo"]
+
+
+def test_decisions_on_unknown_addresses_are_clear_errors(database, rep) -> None:  # noqa: ANN001
+    with pytest.raises(DecisionError, match="not a known address"):
+        confirm_link(database, rep, "nobody@acme-gmbh.de", 1)
+    with pytest.raises(DecisionError, match="not an address"):
+        label_address(database, rep, "not an address", "x")
