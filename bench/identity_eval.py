@@ -13,6 +13,7 @@ The data stays in ../shared/data; no address is printed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import tempfile
@@ -68,10 +69,8 @@ def _message(number: int, name: str, email: str) -> MessageFacts:
 
 
 def _remember(truth: dict[str, int], email: str, cluster: int) -> None:
-    try:
+    with contextlib.suppress(InvalidAddress):
         truth.setdefault(canonical_address(email).address, cluster)
-    except InvalidAddress:
-        pass
 
 
 def evaluate(database: Database, tenant_id: int, truth: dict[str, int]) -> dict[str, object]:
