@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import mailmatrix.addresses
+import mailmatrix.tone
 
 FORBIDDEN = {"flask", "sqlalchemy", "requests", "urllib.request", "http", "socket", "dns",
              "googleapiclient", "msal", "mailmatrix.web", "mailmatrix.customers",
@@ -24,10 +25,11 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-def test_address_core_imports_no_web_database_or_network_module() -> None:
-    package = Path(mailmatrix.addresses.__file__).parent
+def test_pure_cores_import_no_web_database_or_network_module() -> None:
+    packages = [Path(mailmatrix.addresses.__file__).parent, Path(mailmatrix.tone.__file__).parent]
     offenders = {
         f"{path.name}: {name}"
+        for package in packages
         for path in package.glob("*.py")
         for name in imported_modules(path)
         if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN)
@@ -35,8 +37,9 @@ def test_address_core_imports_no_web_database_or_network_module() -> None:
     assert offenders == set()
 
 
-def test_importing_the_address_core_loads_no_web_or_database_package() -> None:
-    probe = ("import sys, mailmatrix.addresses, mailmatrix.addresses.lookalike; "
+def test_importing_the_pure_cores_loads_no_web_or_database_package() -> None:
+    probe = ("import sys, mailmatrix.addresses, mailmatrix.addresses.lookalike, "
+             "mailmatrix.tone.hint; "
              "print(sorted({'flask', 'sqlalchemy', 'werkzeug'} & set(sys.modules)))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True).stdout.strip()
