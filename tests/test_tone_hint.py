@@ -103,3 +103,16 @@ def test_first_contact_starts_formal() -> None:
     result = hint("Hello, we are interested in your valves. Please send information.",
                   history=HistorySummary(exchanges=0))
     assert any(cue.kind == "relationship" and cue.effect > 0 for cue in result.cues)
+
+
+def test_phone_country_in_the_signature_gives_gdpr_and_local_time() -> None:
+    body = ("Hello,\nplease send the catalogue.\n\nBest regards\nMarie Dubois\n"
+            "Tel: +33 1 42 68 53 00\n")
+    result = hint(body, sender_kind="personal", sender_provider="Gmail")
+    kinds = {caution.kind for caution in result.cautions}
+    assert {"gdpr", "local-time"} <= kinds
+
+
+def test_tenant_setting_applies_gdpr_wording_to_every_customer() -> None:
+    result = hint("Hello, please send the catalogue.", sender_country="US", gdpr_always=True)
+    assert any(caution.kind == "gdpr" for caution in result.cautions)

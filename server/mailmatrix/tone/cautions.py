@@ -60,13 +60,16 @@ def privacy_caution(sender_kind: str | None, provider: str | None) -> Caution | 
                    "avoid sensitive data in plain attachments.", {"provider": provider or ""})
 
 
-def gdpr_caution(countries: tuple[str, ...]) -> Caution | None:
+def gdpr_caution(countries: tuple[str, ...], *, always: bool = False) -> Caution | None:
+    """EU/EEA (and UK, Swiss) customers by domain or phone country, or every customer when the
+    tenant says so."""
     covered = [country for country in countries if country in GDPR_LIKE]
-    if not covered:
+    if not covered and not always:
         return None
-    return Caution(GDPR, f"Customer in {covered[0]}: data-protection law applies (GDPR); no "
-                   "marketing without their consent, and share personal data only as needed.",
-                   {"country": covered[0]})
+    where = f"Customer in {covered[0]}" if covered else "Your company applies GDPR to everyone"
+    return Caution(GDPR, f"{where}: data-protection law applies (GDPR); no marketing without "
+                   "their consent, and share personal data only as needed.",
+                   {"country": covered[0] if covered else ""})
 
 
 def customer_zone(utc_offset_minutes: int | None, country: str | None) -> tuple[tzinfo, str] | None:

@@ -57,6 +57,7 @@ class MessageForTone:
     primary_address: str | None = None  # their primary address for formal matters
     history: HistorySummary | None = None
     ui_locale: str = "en"
+    gdpr_always: bool = False  # the tenant treats every customer under GDPR rules
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,13 @@ def tone_hint(message: MessageForTone, *, now: datetime) -> ToneHint:
     # Their greeting addresses us, not them: the name comes from the From header, else from
     # how they signed.
     name = parse_person_name(message.from_name or words.signature.name or "", None, language)
+    countries = _countries(message, words.signature)
     cautions = tuple(caution for caution in (
         formal_matter_caution(matters, message.primary_address),
         privacy_caution(message.sender_kind, message.sender_provider),
-        gdpr_caution(_countries(message, words.signature)),
-        local_time_caution(now, message.utc_offset_minutes, message.sender_country),
+        gdpr_caution(countries, always=message.gdpr_always),
+        # their clock: the Date header's offset, else the country of the domain or the phone
+        local_time_caution(now, message.utc_offset_minutes, countries[0] if countries else None),
     ) if caution is not None)
     return ToneHint(
         register=register,
