@@ -7,14 +7,14 @@ from email.utils import parsedate_to_datetime
 
 
 def sent_at(date_header: str | None) -> datetime | None:
-    """The moment of the Date header as an aware datetime (UTC when the offset is unknown)."""
+    """The moment of the Date header, in UTC (stored times are all UTC, so they compare)."""
     if not date_header:
         return None
     try:
         sent = parsedate_to_datetime(str(date_header))
     except (TypeError, ValueError, IndexError):
         return None
-    return sent if sent.tzinfo else sent.replace(tzinfo=UTC)
+    return sent.astimezone(UTC) if sent.tzinfo else sent.replace(tzinfo=UTC)
 
 
 def utc_offset_minutes(date_header: str | None) -> int | None:

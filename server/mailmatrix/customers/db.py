@@ -7,10 +7,12 @@ same Alembic migrations.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from alembic import command
@@ -18,12 +20,14 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Importing scoping registers the tenant rules on every Session; no session may exist without.
 from mailmatrix.customers import scoping  # noqa: F401
 
 EXTENSION_KEY = "mailmatrix.database"
+T = TypeVar("T")
 
 
 class Database:
@@ -32,6 +36,7 @@ class Database:
         self.engine = create_engine(url, **_engine_options(url, engine_options))
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -42,6 +47,21 @@ class Database:
             session.info["tenant_id"] = tenant_id
             with session.begin():
                 yield session
+
+    def retrying(self, work: Callable[[], T], attempts: int = 6) -> T:
+        """Run an idempotent unit of work, again if SQLite was locked by another writer.
+
+        WAL lets readers and one writer work together; a second writer that upgrades a read
+        snapshot gets "database is locked" at once instead of waiting, so it starts over.
+        """
+        for attempt in range(attempts):
+            try:
+                return work()
+            except OperationalError as error:
+                if "locked" not in str(error).lower() or attempt == attempts - 1:
+                    raise
+                time.sleep(0.02 * 2 ** attempt + random.random() * 0.02)
+        raise AssertionError("unreachable")
 
     def upgrade(self, revision: str = "head") -> None:
         command.upgrade(_alembic_config(self.url), revision)
@@ -57,12 +77,19 @@ def _engine_options(url: str, options: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # Python's sqlite3 would only BEGIN before the first write, leaving the reads before it
+    # outside the transaction (and open to lost updates); we begin ourselves instead.
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _alembic_config(url: str) -> Config:

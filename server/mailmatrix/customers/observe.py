@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, classify_parsed, domain_facts
@@ -56,7 +57,12 @@ class _Seen:
 def observe(database: Database, principal: Principal, facts: MessageFacts, *,
             authserv_ids: Iterable[str] = DEFAULT_AUTHSERV_IDS,
             now: datetime | None = None) -> ObserveResult:
-    now = now or datetime.now(UTC)
+    moment = now or datetime.now(UTC)
+    return database.retrying(lambda: _observe(database, principal, facts, authserv_ids, moment))
+
+
+def _observe(database: Database, principal: Principal, facts: MessageFacts,
+             authserv_ids: Iterable[str], now: datetime) -> ObserveResult:
     key = facts.message_key()
     with database.session(principal.tenant_id) as session:
         existing = session.scalars(select(Observation).where(
@@ -156,27 +162,36 @@ def _address(session: Session, item: _Seen, now: datetime) -> Address:
 
 
 def _count(row: Address, item: _Seen, direction: str, sent_at: datetime, formal: bool) -> None:
-    if item.role == "from" and direction == "in":
-        row.count_in += 1
-        if formal:
-            row.formal_count += 1
-            row.last_formal = max(_aware(row.last_formal) or sent_at, sent_at)
-    elif item.role in ("to", "cc") and direction == "out":
-        row.count_out += 1
-        if formal:
-            row.formal_count += 1
-            row.last_formal = max(_aware(row.last_formal) or sent_at, sent_at)
-    row.first_seen = min(_aware(row.first_seen) or sent_at, sent_at)
-    row.last_seen = max(_aware(row.last_seen) or sent_at, sent_at)
+    """Counters and first/last seen as SQL expressions: concurrent observes of the same address
+    add up instead of overwriting each other."""
+    counted = (item.role == "from" and direction == "in") or (
+        item.role in ("to", "cc") and direction == "out")
+    if counted and direction == "in":
+        row.count_in = Address.count_in + 1
+    elif counted:
+        row.count_out = Address.count_out + 1
+    if counted and formal:
+        row.formal_count = Address.formal_count + 1
+        row.last_formal = _later(Address.last_formal, sent_at)
+    row.first_seen = _earlier(Address.first_seen, sent_at)
+    row.last_seen = _later(Address.last_seen, sent_at)
 
 
 def _remember_form(session: Session, row: Address, item: _Seen, sent_at: datetime) -> None:
     form = get_or_create(session, AddressForm,
                          {"tenant_id": row.tenant_id, "raw": item.parsed.addr_spec},
                          {"address_id": row.id, "tag": item.report.tag, "count": 0})
-    form.count += 1
-    form.first_seen = min(_aware(form.first_seen) or sent_at, sent_at)
-    form.last_seen = max(_aware(form.last_seen) or sent_at, sent_at)
+    form.count = AddressForm.count + 1
+    form.first_seen = _earlier(AddressForm.first_seen, sent_at)
+    form.last_seen = _later(AddressForm.last_seen, sent_at)
+
+
+def _earlier(column: Any, moment: datetime) -> Any:
+    return case((column.is_(None) | (column > moment), moment), else_=column)
+
+
+def _later(column: Any, moment: datetime) -> Any:
+    return case((column.is_(None) | (column < moment), moment), else_=column)
 
 
 def _thread_key(facts: MessageFacts) -> str | None:
@@ -186,10 +201,3 @@ def _thread_key(facts: MessageFacts) -> str | None:
         if ids:
             return ids[0].strip("<>")[:255]
     return None
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; all of ours are UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -220,4 +220,7 @@ def _last_exchange(session: Session, rows: list[Address]) -> dict[str, str | Non
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    if moment is None:
+        return None
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()

@@ -1,0 +1,47 @@
+"""Two processes observing the same new address at once produce one address row."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+from sqlalchemy import func, select
+
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.models import Address, Company
+from mailmatrix.customers.tenants import ensure_tenant, ensure_user
+
+MESSAGES_PER_PROCESS = 15
+
+
+def _observe_many(url: str, worker: int, start: multiprocessing.Barrier) -> None:
+    from mailmatrix.customers.facts import MessageFacts
+    from mailmatrix.customers.local import local_principal
+    from mailmatrix.customers.observe import observe
+
+    database = Database(url)
+    principal = local_principal(database, "rep@example-export.com")
+    start.wait(timeout=30)
+    for number in range(MESSAGES_PER_PROCESS):
+        observe(database, principal, MessageFacts(
+            from_="Neu Kunde <neu.kunde@brand-new-buyer.de>", to="rep@example-export.com",
+            message_id=f"<w{worker}-{number}@test>", date="Thu, 26 Nov 2026 08:15:00 +0100"))
+    database.dispose()
+
+
+def test_concurrent_observes_of_one_new_address_make_one_row(database: Database) -> None:
+    tenant = ensure_tenant(database, "local", "example-export.com")
+    ensure_user(database, tenant, "rep@example-export.com", email="rep@example-export.com")
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(2)
+    workers = [context.Process(target=_observe_many, args=(database.url, n, start))
+               for n in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0, 0]
+    with database.session(tenant) as session:
+        rows = session.scalars(select(Address)).all()
+        companies = session.scalar(select(func.count(Company.id)))
+    assert len(rows) == 1 and rows[0].count_in == 2 * MESSAGES_PER_PROCESS
+    assert companies == 1
