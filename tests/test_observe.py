@@ -150,3 +150,20 @@ def test_another_tenant_never_sees_these_rows(database, rep) -> None:  # noqa: A
     other = ensure_user(database, other_tenant, "oid-x", email="x@other-company.com")
     with database.session(other.tenant_id) as session:
         assert session.scalar(select(func.count(Address.id))) == 0
+
+
+def test_customer_type_follows_what_reps_see_in_the_field(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(20, "Tom Baker <tom.baker@gmail.com>"), now=NOW)
+    observe(database, rep, message(21, "Li Wei <li.wei@acme-gmbh.de>"), now=NOW)
+    observe(database, rep, message(22, "purchasing@acme-gmbh.de"), now=NOW)
+    for number in range(12):
+        observe(database, rep, message(30 + number, f"Person {number} <p{number}@bigcorp.com>"),
+                now=NOW)
+    with database.session(rep.tenant_id) as session:
+        types = {company.name: company.customer_type for company in
+                 session.scalars(select(Company))}
+        tom = session.scalars(select(Person).where(Person.display_name == "Tom Baker")).one()
+        acme = session.scalars(select(Company).where(Company.name == "acme-gmbh.de")).one()
+    assert types == {"acme-gmbh.de": "sme", "bigcorp.com": "enterprise"}
+    assert tom.customer_type == "individual" and "Gmail" in tom.customer_type_reason
+    assert "1 role mailbox" in acme.customer_type_reason

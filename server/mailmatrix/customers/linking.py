@@ -24,6 +24,7 @@ from mailmatrix.addresses.parse import ParsedAddress
 from mailmatrix.addresses.signature import SignatureFacts
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.authresults import AuthVerdict
+from mailmatrix.customers.customer_type import CompanyStats, company_type, individual_type
 from mailmatrix.customers.models import (
     Address,
     Company,
@@ -62,6 +63,11 @@ def apply_rules(session: Session, principal: Principal, touched: Sequence[Touche
             _suggest_same_name(session, row, person, now)
     for person_id in persons:
         choose_primary(session, person_id)
+    companies = {row.company_id for row, _, _ in touched if row.company_id is not None}
+    for company_id in companies:
+        _update_company_type(session, company_id)
+    for person_id in persons:
+        _update_person_type(session, person_id)
 
 
 def _company_for(session: Session, domain: str, now: datetime) -> Company:
@@ -142,3 +148,37 @@ def _suggest_same_name(session: Session, row: Address, person: Person, now: date
         if suggestion.state == "open":
             suggestion.confidence = round(confidence, 2)
             suggestion.reasons = reasons
+
+
+def _update_company_type(session: Session, company_id: int) -> None:
+    tenant_id = session.info["tenant_id"]
+    company = session.get(Company, company_id)
+    if company is None:
+        return
+    rows = session.execute(select(Address.person_id, Address.role, Address.hosting).where(
+        Address.tenant_id == tenant_id, Address.company_id == company_id)).all()
+    domains = session.scalar(select(func.count(CompanyDomain.id)).where(
+        CompanyDomain.tenant_id == tenant_id, CompanyDomain.company_id == company_id)) or 0
+    stats = CompanyStats(
+        people=len({row.person_id for row in rows if row.person_id is not None}),
+        role_mailboxes=sum(1 for row in rows if row.role and row.person_id is None),
+        departments=len({row.role for row in rows if row.role and row.person_id is None}),
+        domains=domains,
+        hosting=next((row.hosting for row in rows if row.hosting), None))
+    company.customer_type, company.customer_type_reason = company_type(stats)
+
+
+def _update_person_type(session: Session, person_id: int) -> None:
+    person = session.get(Person, person_id)
+    if person is None:
+        return
+    if person.company_id is not None:
+        company = session.get(Company, person.company_id)
+        if company is not None:
+            person.customer_type = company.customer_type
+            person.customer_type_reason = f"works at {company.name}: " \
+                                          f"{company.customer_type_reason}"
+        return
+    providers = session.scalars(select(Address.provider).where(
+        Address.tenant_id == session.info["tenant_id"], Address.person_id == person_id)).all()
+    person.customer_type, person.customer_type_reason = individual_type(list(providers))
