@@ -40,7 +40,9 @@ class Base(DeclarativeBase):
 class TenantScoped:
     """Mixin: rows of this table belong to one tenant and are only ever read per tenant."""
 
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    # No index of its own: every index of a tenant table leads with tenant_id instead, so the
+    # planner never scans a whole tenant to find one person's addresses.
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
 
 
 class Tenant(Base):
@@ -98,21 +100,24 @@ class Company(TenantScoped, Base):
 
 class CompanyDomain(TenantScoped, Base):
     __tablename__ = "company_domains"
-    __table_args__ = (UniqueConstraint("tenant_id", "domain"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "domain"),
+                      Index("ix_company_domains_company", "tenant_id", "company_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
     domain: Mapped[str] = mapped_column(String(255))  # registrable domain
 
 
 class Person(TenantScoped, Base):
     __tablename__ = "persons"
+    __table_args__ = (Index("ix_persons_name_key", "tenant_id", "name_key"),
+                      Index("ix_persons_company", "tenant_id", "company_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
     display_name: Mapped[str] = mapped_column(String(255), default="")
     names: Mapped[list] = mapped_column(JSON, default=list)  # every display name seen
-    name_key: Mapped[str] = mapped_column(String(255), default="", index=True)  # folded name
+    name_key: Mapped[str] = mapped_column(String(255), default="")  # folded name
     primary_address_id: Mapped[int | None] = mapped_column(
         ForeignKey("addresses.id", use_alter=True))
     primary_raw: Mapped[str | None] = mapped_column(String(320))  # a raw form actually seen
@@ -128,18 +133,21 @@ class Person(TenantScoped, Base):
 
 class Address(TenantScoped, Base):
     __tablename__ = "addresses"
-    __table_args__ = (UniqueConstraint("tenant_id", "canonical"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "canonical"),
+                      Index("ix_addresses_person", "tenant_id", "person_id"),
+                      Index("ix_addresses_company", "tenant_id", "company_id"),
+                      Index("ix_addresses_domain", "tenant_id", "registrable_domain"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     canonical: Mapped[str] = mapped_column(String(320))
-    registrable_domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    registrable_domain: Mapped[str | None] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(16))
     provider: Mapped[str | None] = mapped_column(String(64))
     region: Mapped[str | None] = mapped_column(String(8))
     role: Mapped[str | None] = mapped_column(String(32))
     hosting: Mapped[str | None] = mapped_column(String(64))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
     link_state: Mapped[str | None] = mapped_column(String(16))  # auto | confirmed
     link_rule: Mapped[str | None] = mapped_column(String(64))
     label: Mapped[str | None] = mapped_column(String(120))
@@ -156,10 +164,11 @@ class AddressForm(TenantScoped, Base):
     """A raw form of an address as seen in a header: the primary names one of these."""
 
     __tablename__ = "address_forms"
-    __table_args__ = (UniqueConstraint("tenant_id", "raw"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "raw"),
+                      Index("ix_address_forms_address", "tenant_id", "address_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"), index=True)
+    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))
     raw: Mapped[str] = mapped_column(String(320))
     tag: Mapped[str | None] = mapped_column(String(120))  # "+alibaba": what it was made for
     first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -172,7 +181,9 @@ class Observation(TenantScoped, Base):
 
     __tablename__ = "observations"
     __table_args__ = (UniqueConstraint("tenant_id", "user_id", "message_key"),
-                      Index("ix_observations_tenant_sender", "tenant_id", "sender_address_id"))
+                      Index("ix_observations_sender", "tenant_id", "sender_address_id",
+                            "sent_at"),
+                      Index("ix_observations_thread", "tenant_id", "thread_key"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -182,7 +193,7 @@ class Observation(TenantScoped, Base):
     sender_address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
     sender_display_name: Mapped[str | None] = mapped_column(String(255))
     reply_to_address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
-    thread_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    thread_key: Mapped[str | None] = mapped_column(String(255))
     auth_result: Mapped[str | None] = mapped_column(String(16))  # pass|fail|none|internal
     auth_details: Mapped[dict] = mapped_column(JSON, default=dict)  # {"dmarc": "fail", ...}
     utc_offset_minutes: Mapped[int | None] = mapped_column(Integer)
@@ -194,11 +205,12 @@ class Observation(TenantScoped, Base):
 
 class Participant(TenantScoped, Base):
     __tablename__ = "participants"
-    __table_args__ = (UniqueConstraint("observation_id", "address_id", "role"),)
+    __table_args__ = (UniqueConstraint("observation_id", "address_id", "role"),
+                      Index("ix_participants_address", "tenant_id", "address_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id"), index=True)
-    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"), index=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id"))
+    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))
     role: Mapped[str] = mapped_column(String(8))  # from | sender | reply-to | to | cc
     display_name: Mapped[str | None] = mapped_column(String(255))
 
@@ -207,11 +219,12 @@ class LinkDecision(TenantScoped, Base):
     """Append-only log of user decisions: must-link / cannot-link, never overridden by rules."""
 
     __tablename__ = "link_decisions"
+    __table_args__ = (Index("ix_link_decisions_address", "tenant_id", "address_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"), index=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     decision: Mapped[str] = mapped_column(String(16))  # must-link | cannot-link | unlink
     reason: Mapped[str] = mapped_column(Text, default="")
     undoes_id: Mapped[int | None] = mapped_column(ForeignKey("link_decisions.id"))
@@ -223,11 +236,12 @@ class Suggestion(TenantScoped, Base):
     """A rule's claim "this address is probably that person", waiting for the user."""
 
     __tablename__ = "suggestions"
-    __table_args__ = (UniqueConstraint("tenant_id", "address_id", "person_id"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "address_id", "person_id"),
+                      Index("ix_suggestions_person", "tenant_id", "person_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     rule: Mapped[str] = mapped_column(String(64))
     confidence: Mapped[float]
     reasons: Mapped[list] = mapped_column(JSON, default=list)
@@ -237,6 +251,7 @@ class Suggestion(TenantScoped, Base):
 
 class AuditEvent(TenantScoped, Base):
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_time", "tenant_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -245,7 +260,7 @@ class AuditEvent(TenantScoped, Base):
     subject_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict] = mapped_column(JSON, default=dict)
     after: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 TENANT_TABLES = frozenset(

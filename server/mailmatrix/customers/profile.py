@@ -138,13 +138,17 @@ def _company_dict(session: Session, company: Company | None) -> dict[str, object
 
 def _suggestions(session: Session, row: Address, person: Person | None
                  ) -> list[dict[str, object]]:
-    criteria = [Suggestion.address_id == row.id]
+    """Open suggestions about this address, or towards its person (two indexed lookups)."""
+    lookups = [Suggestion.address_id == row.id]
     if person is not None:
-        criteria = [(Suggestion.address_id == row.id) | (Suggestion.person_id == person.id)]
-    found = session.scalars(select(Suggestion).where(
-        Suggestion.tenant_id == row.tenant_id, Suggestion.state == "open", *criteria)).all()
+        lookups.append(Suggestion.person_id == person.id)
+    found: dict[int, Suggestion] = {}
+    for criterion in lookups:
+        for item in session.scalars(select(Suggestion).where(
+                Suggestion.tenant_id == row.tenant_id, criterion, Suggestion.state == "open")):
+            found[item.id] = item
     result = []
-    for item in found:
+    for item in found.values():
         address = session.get(Address, item.address_id)
         result.append({"address": address.canonical if address else "", "person_id":
                        item.person_id, "rule": item.rule, "confidence": item.confidence,

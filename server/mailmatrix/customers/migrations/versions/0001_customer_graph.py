@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 10:49:41.066120
+Create Date: 2026-11-27 11:13:49.277629
 """
 
 from __future__ import annotations
@@ -30,35 +30,28 @@ def upgrade() -> None:
     )
     op.create_table('tenant_domains',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('domain', sa.String(length=255), nullable=False),
     sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_tenant_domains_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tenant_domains')),
     sa.UniqueConstraint('tenant_id', 'domain', name=op.f('uq_tenant_domains_tenant_id_domain'))
     )
-    with op.batch_alter_table('tenant_domains', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_tenant_domains_tenant_id'), ['tenant_id'], unique=False)
-
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('external_id', sa.String(length=255), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
     sa.Column('display_name', sa.String(length=255), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('locale', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_users_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('tenant_id', 'external_id', name=op.f('uq_users_tenant_id_external_id'))
     )
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_users_tenant_id'), ['tenant_id'], unique=False)
-
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('subject_type', sa.String(length=32), nullable=False),
@@ -66,17 +59,16 @@ def upgrade() -> None:
     sa.Column('before', sa.JSON(), nullable=False),
     sa.Column('after', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_audit_events_tenant_id_tenants')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_audit_events_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_audit_events_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_audit_events_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_audit_events_time', ['tenant_id', 'created_at'], unique=False)
 
     op.create_table('companies',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=255), nullable=False),
     sa.Column('customer_type', sa.String(length=32), nullable=True),
     sa.Column('customer_type_reason', sa.Text(), nullable=True),
@@ -85,30 +77,26 @@ def upgrade() -> None:
     sa.Column('visibility', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['owner_user_id'], ['users.id'], name=op.f('fk_companies_owner_user_id_users')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_companies_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_companies'))
     )
-    with op.batch_alter_table('companies', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_companies_tenant_id'), ['tenant_id'], unique=False)
-
     op.create_table('company_domains',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.Column('domain', sa.String(length=255), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_company_domains_company_id_companies')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_company_domains_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_company_domains')),
     sa.UniqueConstraint('tenant_id', 'domain', name=op.f('uq_company_domains_tenant_id_domain'))
     )
     with op.batch_alter_table('company_domains', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_company_domains_company_id'), ['company_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_company_domains_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_company_domains_company', ['tenant_id', 'company_id'], unique=False)
 
     op.create_table('persons',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=True),
     sa.Column('display_name', sa.String(length=255), nullable=False),
     sa.Column('names', sa.JSON(), nullable=False),
@@ -123,6 +111,7 @@ def upgrade() -> None:
     sa.Column('visibility', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_persons_company_id_companies')),
     sa.ForeignKeyConstraint(['owner_user_id'], ['users.id'], name=op.f('fk_persons_owner_user_id_users')),
     sa.ForeignKeyConstraint(['primary_address_id'], ['addresses.id'], name=op.f('fk_persons_primary_address_id_addresses'), use_alter=True),
@@ -130,13 +119,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_persons'))
     )
     with op.batch_alter_table('persons', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_persons_company_id'), ['company_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_persons_name_key'), ['name_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_persons_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_persons_company', ['tenant_id', 'company_id'], unique=False)
+        batch_op.create_index('ix_persons_name_key', ['tenant_id', 'name_key'], unique=False)
 
     op.create_table('addresses',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('canonical', sa.String(length=320), nullable=False),
     sa.Column('registrable_domain', sa.String(length=255), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -156,6 +143,7 @@ def upgrade() -> None:
     sa.Column('formal_count', sa.Integer(), nullable=False),
     sa.Column('last_formal', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_addresses_company_id_companies')),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_addresses_person_id_persons')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_addresses_tenant_id_tenants')),
@@ -163,32 +151,29 @@ def upgrade() -> None:
     sa.UniqueConstraint('tenant_id', 'canonical', name=op.f('uq_addresses_tenant_id_canonical'))
     )
     with op.batch_alter_table('addresses', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_addresses_company_id'), ['company_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_addresses_person_id'), ['person_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_addresses_registrable_domain'), ['registrable_domain'], unique=False)
-        batch_op.create_index(batch_op.f('ix_addresses_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_addresses_company', ['tenant_id', 'company_id'], unique=False)
+        batch_op.create_index('ix_addresses_domain', ['tenant_id', 'registrable_domain'], unique=False)
+        batch_op.create_index('ix_addresses_person', ['tenant_id', 'person_id'], unique=False)
 
     op.create_table('address_forms',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('address_id', sa.Integer(), nullable=False),
     sa.Column('raw', sa.String(length=320), nullable=False),
     sa.Column('tag', sa.String(length=120), nullable=True),
     sa.Column('first_seen', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_seen', sa.DateTime(timezone=True), nullable=True),
     sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['address_id'], ['addresses.id'], name=op.f('fk_address_forms_address_id_addresses')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_address_forms_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_address_forms')),
     sa.UniqueConstraint('tenant_id', 'raw', name=op.f('uq_address_forms_tenant_id_raw'))
     )
     with op.batch_alter_table('address_forms', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_address_forms_address_id'), ['address_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_address_forms_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_address_forms_address', ['tenant_id', 'address_id'], unique=False)
 
     op.create_table('link_decisions',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('address_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=True),
@@ -197,6 +182,7 @@ def upgrade() -> None:
     sa.Column('undoes_id', sa.Integer(), nullable=True),
     sa.Column('before', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['address_id'], ['addresses.id'], name=op.f('fk_link_decisions_address_id_addresses')),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_link_decisions_person_id_persons')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_link_decisions_tenant_id_tenants')),
@@ -205,13 +191,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_link_decisions'))
     )
     with op.batch_alter_table('link_decisions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_link_decisions_address_id'), ['address_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_link_decisions_person_id'), ['person_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_link_decisions_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_link_decisions_address', ['tenant_id', 'address_id'], unique=False)
 
     op.create_table('observations',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('message_key', sa.String(length=255), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
@@ -227,6 +210,7 @@ def upgrade() -> None:
     sa.Column('formal_kinds', sa.JSON(), nullable=False),
     sa.Column('provenance', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['reply_to_address_id'], ['addresses.id'], name=op.f('fk_observations_reply_to_address_id_addresses')),
     sa.ForeignKeyConstraint(['sender_address_id'], ['addresses.id'], name=op.f('fk_observations_sender_address_id_addresses')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_observations_tenant_id_tenants')),
@@ -235,13 +219,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('tenant_id', 'user_id', 'message_key', name=op.f('uq_observations_tenant_id_user_id_message_key'))
     )
     with op.batch_alter_table('observations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_observations_tenant_id'), ['tenant_id'], unique=False)
-        batch_op.create_index('ix_observations_tenant_sender', ['tenant_id', 'sender_address_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_observations_thread_key'), ['thread_key'], unique=False)
+        batch_op.create_index('ix_observations_sender', ['tenant_id', 'sender_address_id', 'sent_at'], unique=False)
+        batch_op.create_index('ix_observations_thread', ['tenant_id', 'thread_key'], unique=False)
 
     op.create_table('suggestions',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('address_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('rule', sa.String(length=64), nullable=False),
@@ -249,6 +231,7 @@ def upgrade() -> None:
     sa.Column('reasons', sa.JSON(), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['address_id'], ['addresses.id'], name=op.f('fk_suggestions_address_id_addresses')),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_suggestions_person_id_persons')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_suggestions_tenant_id_tenants')),
@@ -256,17 +239,15 @@ def upgrade() -> None:
     sa.UniqueConstraint('tenant_id', 'address_id', 'person_id', name=op.f('uq_suggestions_tenant_id_address_id_person_id'))
     )
     with op.batch_alter_table('suggestions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_suggestions_address_id'), ['address_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_suggestions_person_id'), ['person_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_suggestions_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_suggestions_person', ['tenant_id', 'person_id'], unique=False)
 
     op.create_table('participants',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('observation_id', sa.Integer(), nullable=False),
     sa.Column('address_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=8), nullable=False),
     sa.Column('display_name', sa.String(length=255), nullable=True),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['address_id'], ['addresses.id'], name=op.f('fk_participants_address_id_addresses')),
     sa.ForeignKeyConstraint(['observation_id'], ['observations.id'], name=op.f('fk_participants_observation_id_observations')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_participants_tenant_id_tenants')),
@@ -274,9 +255,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('observation_id', 'address_id', 'role', name=op.f('uq_participants_observation_id_address_id_role'))
     )
     with op.batch_alter_table('participants', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_participants_address_id'), ['address_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_participants_observation_id'), ['observation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_participants_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_participants_address', ['tenant_id', 'address_id'], unique=False)
 
     # ### end Alembic commands ###
 
@@ -284,68 +263,47 @@ def upgrade() -> None:
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('participants', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_participants_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_participants_observation_id'))
-        batch_op.drop_index(batch_op.f('ix_participants_address_id'))
+        batch_op.drop_index('ix_participants_address')
 
     op.drop_table('participants')
     with op.batch_alter_table('suggestions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_suggestions_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_suggestions_person_id'))
-        batch_op.drop_index(batch_op.f('ix_suggestions_address_id'))
+        batch_op.drop_index('ix_suggestions_person')
 
     op.drop_table('suggestions')
     with op.batch_alter_table('observations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_observations_thread_key'))
-        batch_op.drop_index('ix_observations_tenant_sender')
-        batch_op.drop_index(batch_op.f('ix_observations_tenant_id'))
+        batch_op.drop_index('ix_observations_thread')
+        batch_op.drop_index('ix_observations_sender')
 
     op.drop_table('observations')
     with op.batch_alter_table('link_decisions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_link_decisions_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_link_decisions_person_id'))
-        batch_op.drop_index(batch_op.f('ix_link_decisions_address_id'))
+        batch_op.drop_index('ix_link_decisions_address')
 
     op.drop_table('link_decisions')
     with op.batch_alter_table('address_forms', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_address_forms_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_address_forms_address_id'))
+        batch_op.drop_index('ix_address_forms_address')
 
     op.drop_table('address_forms')
     with op.batch_alter_table('addresses', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_addresses_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_addresses_registrable_domain'))
-        batch_op.drop_index(batch_op.f('ix_addresses_person_id'))
-        batch_op.drop_index(batch_op.f('ix_addresses_company_id'))
+        batch_op.drop_index('ix_addresses_person')
+        batch_op.drop_index('ix_addresses_domain')
+        batch_op.drop_index('ix_addresses_company')
 
     op.drop_table('addresses')
     with op.batch_alter_table('persons', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_persons_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_persons_name_key'))
-        batch_op.drop_index(batch_op.f('ix_persons_company_id'))
+        batch_op.drop_index('ix_persons_name_key')
+        batch_op.drop_index('ix_persons_company')
 
     op.drop_table('persons')
     with op.batch_alter_table('company_domains', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_company_domains_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_company_domains_company_id'))
+        batch_op.drop_index('ix_company_domains_company')
 
     op.drop_table('company_domains')
-    with op.batch_alter_table('companies', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_companies_tenant_id'))
-
     op.drop_table('companies')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_audit_events_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_audit_events_created_at'))
+        batch_op.drop_index('ix_audit_events_time')
 
     op.drop_table('audit_events')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_users_tenant_id'))
-
     op.drop_table('users')
-    with op.batch_alter_table('tenant_domains', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_tenant_domains_tenant_id'))
-
     op.drop_table('tenant_domains')
     op.drop_table('tenants')
     # ### end Alembic commands ###

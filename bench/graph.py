@@ -1,0 +1,204 @@
+"""Customer graph speed: ingest throughput and profile-query latency, SQLite and PostgreSQL.
+
+    python bench/graph.py [--messages 100000] [--sizes 10000,100000,1000000] [--no-postgres]
+
+1. Ingest: a generated mbox (people at companies and at free-mail providers, Cc, formal
+   subjects, receiving-system Authentication-Results) goes through ``ingest_paths`` into a fresh
+   database; beside it, in the same run, the rate of merely parsing the same mbox's headers
+   with ``BytesHeaderParser(policy=compat32)``. Targets (SQLite): >= 2,000 messages/s and
+   >= 0.3x the parse-only rate.
+2. Profile: a tenant is bulk-loaded with N addresses (persons of one to three addresses,
+   companies by domain), then ``profile()`` is timed for 1,000 random known addresses.
+   Targets: p99 <= 10 ms at 1M on both databases, and p99 at 1M <= 1.5x p99 at 10k.
+PostgreSQL is used when reachable (MAILMATRIX_TEST_POSTGRES_URL, default the local test
+database), in a schema of its own that is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from pathlib import Path
+
+import sqlalchemy
+from sqlalchemy import insert
+
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.ingest import ingest_paths
+from mailmatrix.customers.local import local_principal
+from mailmatrix.customers.models import Address, AddressForm, Company, CompanyDomain, Person
+from mailmatrix.customers.profile import profile
+
+POSTGRES_URL = os.environ.get("MAILMATRIX_TEST_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+FIRST = ("Li", "Wei", "Anna", "Hans", "Maria", "Taro", "Ana", "Omar", "Olga", "John", "Priya")
+LAST = ("Wang", "Schmidt", "Tanaka", "Silva", "Haddad", "Ivanova", "Smith", "Patel", "Rossi")
+FREE = ("gmail.com", "outlook.com", "yahoo.co.jp", "gmx.de", "proton.me", "163.com", "qq.com")
+SUBJECTS = ("RE: quotation", "PO 4411", "samples", "Invoice 2026-17", "hello", "shipping docs")
+
+
+def generate_mbox(path: Path, count: int, seed: int = 5) -> None:
+    rng = random.Random(seed)
+    companies = [f"company{n}-trading.{rng.choice(('de', 'com', 'cn', 'co.jp', 'com.br'))}"
+                 for n in range(count // 60 + 10)]
+    with path.open("w", encoding="utf-8") as out:
+        for number in range(count):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            person = rng.randrange(count // 20 + 50)
+            domain = rng.choice(FREE) if rng.random() < 0.3 else companies[person % len(companies)]
+            sender = f"{first.lower()}.{last.lower()}{person}@{domain}"
+            cc = f"sales@{companies[person % len(companies)]}"
+            out.write(
+                f"From {sender} Thu Nov 26 08:15:00 2026\n"
+                f'From: "{first} {last}" <{sender}>\nTo: rep@example-export.com\nCc: {cc}\n'
+                f"Subject: {rng.choice(SUBJECTS)}\nMessage-ID: <bench-{number}@{domain}>\n"
+                f"Date: Thu, 26 Nov 2026 08:{number % 60:02d}:00 +0100\n"
+                "Authentication-Results: mx.google.com; dmarc=pass; spf=pass; dkim=pass\n"
+                f"\nDear Anna,\nplease see the attached documents.\n\nBest regards\n"
+                f"{first} {last}\n\n")
+
+
+def parse_only_rate(path: Path) -> float:
+    parser = BytesHeaderParser(policy=compat32)
+    start, count, lines = time.perf_counter(), 0, []
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.startswith(b"From ") and lines:
+                parser.parsebytes(b"".join(lines))
+                count, lines = count + 1, []
+                continue
+            lines.append(line)
+    if lines:
+        parser.parsebytes(b"".join(lines))
+        count += 1
+    return count / (time.perf_counter() - start)
+
+
+def ingest_rate(database: Database, path: Path) -> float:
+    principal = local_principal(database, "rep@example-export.com")
+    start = time.perf_counter()
+    summary = ingest_paths(database, principal, [str(path)])
+    elapsed = time.perf_counter() - start
+    return summary.read / elapsed
+
+
+def bulk_tenant(database: Database, addresses: int, seed: int = 9) -> tuple[int, list[str]]:
+    """A tenant with ``addresses`` addresses loaded with bulk inserts, and a sample of them."""
+    rng = random.Random(seed)
+    principal = local_principal(database, f"rep@bulk-{addresses}.example")
+    tenant, now = principal.tenant_id, datetime.now(UTC)
+    companies = max(10, addresses // 40)
+    with database.session(tenant) as session:
+        session.execute(insert(Company), [
+            {"tenant_id": tenant, "name": f"c{n}.com", "formal_channels": {}, "created_at": now,
+             "updated_at": now} for n in range(companies)])
+        first_company = session.scalar(sqlalchemy.select(sqlalchemy.func.min(Company.id)).where(
+            Company.tenant_id == tenant))
+        session.execute(insert(CompanyDomain), [
+            {"tenant_id": tenant, "company_id": first_company + n, "domain": f"c{n}.com"}
+            for n in range(companies)])
+    sample: list[str] = []
+    batch = 20_000
+    for start in range(0, addresses, batch):
+        size = min(batch, addresses - start)
+        with database.session(tenant) as session:
+            persons = [{"tenant_id": tenant, "display_name": f"Person {start + n}",
+                        "names": [], "name_key": f"person {start + n}", "created_at": now,
+                        "updated_at": now} for n in range(0, size, 2)]
+            session.execute(insert(Person), persons)
+            base = session.scalar(sqlalchemy.select(sqlalchemy.func.max(Person.id)).where(
+                Person.tenant_id == tenant)) - len(persons) + 1
+            rows = []
+            for n in range(size):
+                number = start + n
+                company = number % companies
+                rows.append({"tenant_id": tenant, "canonical": f"p{number}@c{company}.com",
+                             "registrable_domain": f"c{company}.com", "kind": "corporate",
+                             "person_id": base + n // 2, "company_id": first_company + company,
+                             "link_state": "auto", "count_in": 1, "count_out": 0,
+                             "formal_count": 0, "first_seen": now, "last_seen": now,
+                             "created_at": now})
+            session.execute(insert(Address), rows)
+            ids = session.scalars(sqlalchemy.select(Address.id).where(
+                Address.tenant_id == tenant, Address.canonical.in_(
+                    [row["canonical"] for row in rows[:50]]))).all()
+            session.execute(insert(AddressForm), [
+                {"tenant_id": tenant, "address_id": id_, "raw": f"form{id_}@x.example",
+                 "count": 1} for id_ in ids])
+            sample += [row["canonical"] for row in rng.sample(rows, min(100, len(rows)))]
+    return tenant, sample
+
+
+def profile_latency(database: Database, addresses: int) -> tuple[float, float]:
+    tenant, sample = bulk_tenant(database, addresses)
+    principal = local_principal(database, f"rep@bulk-{addresses}.example")
+    assert principal.tenant_id == tenant
+    rng = random.Random(3)
+    queries = [rng.choice(sample) for _ in range(1000)]
+    profile(database, principal, queries[0])  # warm caches (lookalike index, statements)
+    timings = []
+    for address in queries:
+        start = time.perf_counter()
+        result = profile(database, principal, address)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert result.known
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.99)]
+
+
+def databases(use_postgres: bool, folder: str) -> list[tuple[str, Database, str | None]]:
+    found = [("SQLite", Database(f"sqlite:///{folder}/graph.sqlite3"), None)]
+    if use_postgres:
+        try:
+            admin = sqlalchemy.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+            schema = f"mm_bench_{uuid.uuid4().hex[:10]}"
+            with admin.begin() as connection:
+                connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
+            separator = "&" if "?" in POSTGRES_URL else "?"
+            found.append(("PostgreSQL", Database(
+                f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"), schema))
+        except sqlalchemy.exc.OperationalError as error:
+            print(f"PostgreSQL skipped: {error.orig}")
+    for _, database, _ in found:
+        database.upgrade()
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",") if size]
+    with tempfile.TemporaryDirectory() as folder:
+        mbox = Path(folder) / "bench.mbox"
+        generate_mbox(mbox, args.messages)
+        baseline = parse_only_rate(mbox)
+        print(f"parse-only (BytesHeaderParser, compat32): {baseline:,.0f} messages/s")
+        for name, database, schema in databases(not args.no_postgres, folder):
+            rate = ingest_rate(database, mbox)
+            print(f"{name} ingest of {args.messages:,} messages: {rate:,.0f} messages/s "
+                  f"({rate / baseline:.3f}x parse-only)")
+            for size in sizes:
+                p50, p99 = profile_latency(database, size)
+                print(f"{name} profile with {size:,} addresses: p50 {p50:.2f} ms, "
+                      f"p99 {p99:.2f} ms")
+            database.dispose()
+            if schema:
+                admin = sqlalchemy.create_engine(POSTGRES_URL)
+                with admin.begin() as connection:
+                    connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
