@@ -39,6 +39,7 @@ from mailmatrix.customers.upsert import get_or_create
 
 COMPANY_KINDS = frozenset({"corporate", "role"})
 COMMON_NAME_PERSONS = 3  # a name key shared by this many persons is common in the tenant
+MAX_SUGGESTIONS = 5  # per new address: past that the name is too common to tell anything
 
 Touched = tuple[Address, ParsedAddress, AddressReport]
 
@@ -52,15 +53,17 @@ def apply_rules(session: Session, principal: Principal, touched: Sequence[Touche
             row.company_id = _company_for(session, row.registrable_domain, now).id
         if row.kind == "role":
             continue
-        if row.person_id is None:
+        is_new = row.person_id is None
+        if is_new:
             _first_seen(session, row, parsed, now)
         person = session.get(Person, row.person_id)
         if person is not None:
-            _remember_name(person, parsed.display_name, now)
+            new_name = _remember_name(person, parsed.display_name, now)
             if person.company_id is None and row.company_id is not None:
                 person.company_id = row.company_id
             persons.add(person.id)
-            _suggest_same_name(session, row, person, now)
+            if is_new or new_name:  # only new evidence can make a new suggestion
+                _suggest_same_name(session, row, person, now)
     for person_id in persons:
         choose_primary(session, person_id)
     companies = {row.company_id for row, _, _ in touched if row.company_id is not None}
@@ -99,14 +102,16 @@ def _first_seen(session: Session, row: Address, parsed: ParsedAddress, now: date
     row.link_rule = "first-seen"
 
 
-def _remember_name(person: Person, display_name: str, now: datetime) -> None:
+def _remember_name(person: Person, display_name: str, now: datetime) -> bool:
+    """Add a display name not seen before; True when it was new."""
     if not display_name or display_name in (person.names or []):
-        return
+        return False
     person.names = [*(person.names or []), display_name][-10:]
     if not person.name_key:
         person.name_key = name_key(display_name)
         person.display_name = display_name
     person.updated_at = now
+    return True
 
 
 def _suggest_same_name(session: Session, row: Address, person: Person, now: datetime) -> None:
@@ -118,7 +123,7 @@ def _suggest_same_name(session: Session, row: Address, person: Person, now: date
     # and the pair gets one suggestion, not one each way.
     others = session.scalars(select(Person).where(
         Person.tenant_id == tenant_id, Person.name_key == person.name_key,
-        Person.id < person.id).limit(20)).all()
+        Person.id < person.id).order_by(Person.id).limit(MAX_SUGGESTIONS)).all()
     if not others:
         return
     sharing = session.scalar(select(func.count(Person.id)).where(
