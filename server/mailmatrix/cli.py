@@ -16,6 +16,8 @@ from mailmatrix.addresses.classify import AddressReport, classify_address
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.app import create_app
 from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.contacts import read_contacts
+from mailmatrix.customers.contacts_import import import_contacts
 from mailmatrix.customers.db import Database, database_of
 from mailmatrix.customers.export import export_graph
 from mailmatrix.customers.ingest import ingest_paths
@@ -205,3 +207,19 @@ def export_command(as_json: bool, user: str | None) -> None:
     """Every person with their addresses, and the open suggestions."""
     database, principal = _local_database_and_principal(user)
     click.echo(json.dumps(export_graph(database, principal), ensure_ascii=False, indent=2))
+
+
+@main.command("import-contacts")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@USER_OPTION
+@with_appcontext
+def import_contacts_command(file: str, user: str | None) -> None:
+    """Import an address book: Outlook, Google Contacts or HubSpot CSV, or vCard 3/4."""
+    database, principal = _local_database_and_principal(user)
+    with open(file, encoding="utf-8-sig", errors="replace") as handle:
+        book = read_contacts(handle.read(), file)
+    summary = import_contacts(database, principal, book.contacts)
+    for where, reason in book.problems + summary.problems:
+        click.echo(f"skipped {where}: {reason}", err=True)
+    click.echo(f"{book.format}: {summary.contacts:,} contacts, {summary.addresses:,} addresses, "
+               f"{summary.linked:,} linked as your decision")

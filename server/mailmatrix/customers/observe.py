@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from mailmatrix.addresses.classify import AddressReport, classify_parsed, domain_facts
+from mailmatrix.addresses.classify import AddressReport, classify_parsed
 from mailmatrix.addresses.parse import ParsedAddress, parse_address_list
 from mailmatrix.addresses.signature import signature_facts
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers import linking
+from mailmatrix.customers.address_rows import address_row
 from mailmatrix.customers.authresults import DEFAULT_AUTHSERV_IDS, receiving_verdict
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.facts import MessageFacts
@@ -146,19 +147,7 @@ def _is_own(report: AddressReport, own: set[str], principal: Principal) -> bool:
 
 
 def _address(session: Session, item: _Seen, now: datetime) -> Address:
-    report = item.report
-    # The row is the mailbox; a "+alibaba" registration variant is a form of it, so the row
-    # keeps the mailbox's own kind and the variant lives on the AddressForm.
-    kind = report.kind
-    if kind == "platform" and report.tag:
-        kind = domain_facts(item.parsed.domain).kind
-    return get_or_create(
-        session, Address,
-        {"tenant_id": session.info["tenant_id"], "canonical": report.canonical},
-        {"registrable_domain": report.registrable_domain, "kind": kind,
-         "provider": report.provider, "region": report.region, "role": report.role,
-         "hosting": None if report.hosting == "unknown" else report.hosting,
-         "count_in": 0, "count_out": 0, "formal_count": 0, "created_at": now})
+    return address_row(session, item.parsed, item.report, now)
 
 
 def _count(row: Address, item: _Seen, direction: str, sent_at: datetime, formal: bool) -> None:
