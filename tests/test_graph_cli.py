@@ -24,7 +24,7 @@ MBOX = (
 def ingest(runner: FlaskCliRunner, tmp_path: Path) -> str:
     mbox = tmp_path / "export.mbox"
     mbox.write_text(MBOX, encoding="utf-8")
-    result = runner.invoke(main, ["ingest", str(mbox), *USER])
+    result = runner.invoke(main, ["ingest", str(mbox), "--no-dns", *USER])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -43,7 +43,7 @@ def test_ingest_reads_json_lines_header_records_and_reports_bad_lines(
     records.write_text(json.dumps({"from": "Ana <ana@souza-import.com.br>",
                                    "to": "rep@example-export.com", "message_id": "<j1@x>"})
                        + "\nnot json\n" + json.dumps({"to": "x@y.com"}) + "\n")
-    result = runner.invoke(main, ["ingest", str(records), *USER])
+    result = runner.invoke(main, ["ingest", str(records), "--no-dns", *USER])
     assert result.exit_code == 0
     assert "1 new" in result.output and "2 skipped" in result.output
 

@@ -167,3 +167,23 @@ def test_customer_type_follows_what_reps_see_in_the_field(database, rep) -> None
     assert types == {"acme-gmbh.de": "sme", "bigcorp.com": "enterprise"}
     assert tom.customer_type == "individual" and "Gmail" in tom.customer_type_reason
     assert "1 role mailbox" in acme.customer_type_reason
+
+
+def test_plus_address_on_a_plus_honouring_host_is_the_same_person(database, rep) -> None:  # noqa: ANN001
+    microsoft = {"acme-gmbh.de": ["acmegmbh-de.mail.protection.outlook.com"]}
+    unknown: dict[str, list[str]] = {}
+    observe(database, rep, message(40, "Li Wei <li.wei@acme-gmbh.de>"), now=NOW,
+            mx_hosts=microsoft.get)
+    observe(database, rep, message(41, "Li Wei <li.wei+orders@acme-gmbh.de>"), now=NOW,
+            mx_hosts=microsoft.get)
+    observe(database, rep, message(42, "Ana <ana@self-hosted-buyer.com>"), now=NOW,
+            mx_hosts=unknown.get)
+    observe(database, rep, message(43, "Ana <ana+x@self-hosted-buyer.com>"), now=NOW,
+            mx_hosts=unknown.get)
+    with database.session(rep.tenant_id) as session:
+        by_address = {row.canonical: row for row in session.scalars(select(Address))}
+    tagged = by_address["li.wei+orders@acme-gmbh.de"]
+    assert tagged.person_id == by_address["li.wei@acme-gmbh.de"].person_id
+    assert (tagged.link_rule, tagged.hosting) == ("plus-address", "Microsoft 365")
+    assert by_address["ana+x@self-hosted-buyer.com"].person_id != \
+        by_address["ana@self-hosted-buyer.com"].person_id

@@ -151,10 +151,13 @@ USER_OPTION = click.option("--user", "user", default=None, envvar="MAILMATRIX_US
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @USER_OPTION
+@click.option("--dns/--no-dns", default=True, show_default=True,
+              help="Look up MX records in the background to learn each domain's hosting.")
 @with_appcontext
-def ingest_command(paths: tuple[str, ...], user: str | None) -> None:
+def ingest_command(paths: tuple[str, ...], user: str | None, dns: bool) -> None:
     """Learn from mail files: mbox, maildir, .eml, or .jsonl header records. Idempotent."""
     database, principal = _local_database_and_principal(user)
+    lookup = mx_lookup_of(current_app)
     interactive = sys.stderr.isatty()
     counter = {"n": 0}
 
@@ -163,7 +166,11 @@ def ingest_command(paths: tuple[str, ...], user: str | None) -> None:
         if interactive and counter["n"] % 500 == 0:
             click.echo(f"\r{counter['n']:,} messages read", err=True, nl=False)
 
-    summary = ingest_paths(database, principal, paths, on_message=progress)
+    try:
+        summary = ingest_paths(database, principal, paths, on_message=progress,
+                               mx_hosts=lookup.known if dns else None)
+    finally:
+        lookup.close()  # lookups still queued are dropped: the next run asks again
     if interactive and counter["n"] >= 500:
         click.echo(err=True)
     for source, reason in summary.skipped:

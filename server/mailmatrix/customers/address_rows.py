@@ -19,10 +19,14 @@ def address_row(session: Session, parsed: ParsedAddress, report: AddressReport,
     kind = report.kind
     if kind == "platform" and report.tag:
         kind = domain_facts(parsed.domain).kind
-    return get_or_create(
+    row = get_or_create(
         session, Address,
         {"tenant_id": session.info["tenant_id"], "canonical": report.canonical},
         {"registrable_domain": report.registrable_domain, "kind": kind,
          "provider": report.provider, "region": report.region, "role": report.role,
          "hosting": None if report.hosting == "unknown" else report.hosting,
          "count_in": 0, "count_out": 0, "formal_count": 0, "created_at": now})
+    known = report.hosting not in (None, "unknown")
+    if known and row.hosting != report.hosting:
+        row.hosting = report.hosting  # learned (or changed) since the row was made
+    return row

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.facts import MessageFacts, facts_from_email
@@ -33,6 +34,7 @@ class IngestSummary:
 
 
 def ingest_paths(database: Database, principal: Principal, paths: Iterable[str], *,
+                 mx_hosts: MxHostsLookup | None = None,
                  on_message: Callable[[str], None] | None = None) -> IngestSummary:
     summary = IngestSummary()
     for source, item in _facts(paths):
@@ -42,7 +44,7 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
         if isinstance(item, str):
             summary.skipped.append((source, item))
             continue
-        result = observe(database, principal, item)
+        result = observe(database, principal, item, mx_hosts=mx_hosts)
         if result.created:
             summary.new += 1
         else:

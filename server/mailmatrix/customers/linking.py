@@ -6,6 +6,8 @@ Implemented so far:
   domain (one company per set of domains; free-mail, encrypted, regional and disposable
   domains never make a company).
 - ``role-mailbox``: role addresses attach to the company, never to a person.
+- ``plus-address``: ``a+tag@`` at a domain hosted on Google Workspace or Microsoft 365 is the
+  mailbox ``a@``: the same person, automatically.
 - ``first-seen``: a new personal address starts its own person, named by its display name.
 - ``same-name``: the same normalized full name on another person: suggested, never automatic;
   less confident when the name is common in the tenant, more when the local parts match.
@@ -20,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport
+from mailmatrix.addresses.hosting import GOOGLE_WORKSPACE, MICROSOFT_365
 from mailmatrix.addresses.parse import ParsedAddress
 from mailmatrix.addresses.signature import SignatureFacts
 from mailmatrix.auth.principal import Principal
@@ -38,6 +41,7 @@ from mailmatrix.customers.primary import choose_primary
 from mailmatrix.customers.upsert import get_or_create
 
 COMPANY_KINDS = frozenset({"corporate", "role"})
+PLUS_ADDRESSING_HOSTS = frozenset({GOOGLE_WORKSPACE, MICROSOFT_365})
 COMMON_NAME_PERSONS = 3  # a name key shared by this many persons is common in the tenant
 MAX_SUGGESTIONS = 5  # per new address: past that the name is too common to tell anything
 
@@ -54,7 +58,7 @@ def apply_rules(session: Session, principal: Principal, touched: Sequence[Touche
         if row.kind == "role":
             continue
         is_new = row.person_id is None
-        if is_new:
+        if is_new and not _link_plus_address(session, row, now):
             _first_seen(session, row, parsed, now)
         person = session.get(Person, row.person_id)
         if person is not None:
@@ -88,6 +92,27 @@ def _company_for(session: Session, domain: str, now: datetime) -> Company:
         session.delete(company)
         return session.get(Company, link.company_id)  # type: ignore[return-value]
     return company
+
+
+def _link_plus_address(session: Session, row: Address, now: datetime) -> bool:
+    """``a+tag@acme.de`` reaches ``a@acme.de`` when acme.de's mail is on a host that honours
+    plus-addressing: one mailbox, so the same person (automatic, unless the user said no)."""
+    local, _, domain = row.canonical.rpartition("@")
+    if row.kind != "corporate" or "+" not in local or row.hosting not in PLUS_ADDRESSING_HOSTS:
+        return False
+    base = session.scalars(select(Address).where(
+        Address.tenant_id == row.tenant_id,
+        Address.canonical == f"{local.partition('+')[0]}@{domain}")).first()
+    if base is None or base.person_id is None:
+        return False
+    refused = session.scalars(select(LinkDecision.id).where(
+        LinkDecision.tenant_id == row.tenant_id, LinkDecision.address_id == row.id,
+        LinkDecision.person_id == base.person_id,
+        LinkDecision.decision == "cannot-link")).first()
+    if refused is not None:
+        return False
+    row.person_id, row.link_state, row.link_rule = base.person_id, "auto", "plus-address"
+    return True
 
 
 def _first_seen(session: Session, row: Address, parsed: ParsedAddress, now: datetime) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, classify_parsed
+from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.addresses.parse import ParsedAddress, parse_address_list
 from mailmatrix.addresses.signature import signature_facts
 from mailmatrix.auth.principal import Principal
@@ -57,13 +58,18 @@ class _Seen:
 
 def observe(database: Database, principal: Principal, facts: MessageFacts, *,
             authserv_ids: Iterable[str] = DEFAULT_AUTHSERV_IDS,
+            mx_hosts: MxHostsLookup | None = None,
             now: datetime | None = None) -> ObserveResult:
+    """``mx_hosts`` must answer at once (the app's cached MX lookup): hosting that is not known
+    yet is filled in by a later observe of the same domain."""
     moment = now or datetime.now(UTC)
-    return database.retrying(lambda: _observe(database, principal, facts, authserv_ids, moment))
+    return database.retrying(
+        lambda: _observe(database, principal, facts, authserv_ids, mx_hosts, moment))
 
 
 def _observe(database: Database, principal: Principal, facts: MessageFacts,
-             authserv_ids: Iterable[str], now: datetime) -> ObserveResult:
+             authserv_ids: Iterable[str], mx_hosts: MxHostsLookup | None,
+             now: datetime) -> ObserveResult:
     key = facts.message_key()
     with database.session(principal.tenant_id) as session:
         existing = session.scalars(select(Observation).where(
@@ -73,7 +79,7 @@ def _observe(database: Database, principal: Principal, facts: MessageFacts,
             return ObserveResult(existing.id, False, existing.direction,
                                  existing.sender_address_id)
         own = _own_domains(session, principal)
-        seen = _participants(facts)
+        seen = _participants(facts, mx_hosts)
         sender = next((item for item in seen if item.role == "from"), None)
         direction = "out" if sender is not None and _is_own(sender.report, own, principal) \
             else "in"
@@ -117,7 +123,7 @@ def _observe(database: Database, principal: Principal, facts: MessageFacts,
                              sender_row.id if sender_row else None)
 
 
-def _participants(facts: MessageFacts) -> list[_Seen]:
+def _participants(facts: MessageFacts, mx_hosts: MxHostsLookup | None) -> list[_Seen]:
     seen: list[_Seen] = []
     headers = (("from", facts.from_), ("sender", facts.sender), ("reply-to", facts.reply_to),
                ("to", facts.to), ("cc", facts.cc))
@@ -126,7 +132,8 @@ def _participants(facts: MessageFacts) -> list[_Seen]:
         if role in ("from", "sender"):
             addresses = addresses[:1]
         for parsed in addresses:
-            seen.append(_Seen(role, parsed, classify_parsed(parsed, parsed.addr_spec)))
+            report = classify_parsed(parsed, parsed.addr_spec, mx_hosts=mx_hosts)
+            seen.append(_Seen(role, parsed, report))
     return seen
 
 
