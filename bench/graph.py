@@ -46,24 +46,30 @@ SUBJECTS = ("RE: quotation", "PO 4411", "samples", "Invoice 2026-17", "hello", "
 
 
 def generate_mbox(path: Path, count: int, seed: int = 5) -> None:
+    """Correspondents as in a real mailbox: a few thousand people, each with a fixed name and
+    one to three addresses, most messages from people written to before."""
     rng = random.Random(seed)
     companies = [f"company{n}-trading.{rng.choice(('de', 'com', 'cn', 'co.jp', 'com.br'))}"
-                 for n in range(count // 60 + 10)]
+                 for n in range(max(10, count // 60))]
+    people = []
+    for number in range(max(50, count // 20)):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        local = f"{first.lower()}.{last.lower()}{number}"
+        homes = [f"{local}@{companies[number % len(companies)]}"]
+        if rng.random() < 0.3:
+            homes.append(f"{local}@{rng.choice(FREE)}")
+        people.append((f"{first} {last}", homes, companies[number % len(companies)]))
     with path.open("w", encoding="utf-8") as out:
         for number in range(count):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-            person = rng.randrange(count // 20 + 50)
-            domain = rng.choice(FREE) if rng.random() < 0.3 else companies[person % len(companies)]
-            sender = f"{first.lower()}.{last.lower()}{person}@{domain}"
-            cc = f"sales@{companies[person % len(companies)]}"
+            name, homes, company = rng.choice(people)
+            sender = rng.choice(homes)
             out.write(
                 f"From {sender} Thu Nov 26 08:15:00 2026\n"
-                f'From: "{first} {last}" <{sender}>\nTo: rep@example-export.com\nCc: {cc}\n'
-                f"Subject: {rng.choice(SUBJECTS)}\nMessage-ID: <bench-{number}@{domain}>\n"
+                f'From: "{name}" <{sender}>\nTo: rep@example-export.com\nCc: sales@{company}\n'
+                f"Subject: {rng.choice(SUBJECTS)}\nMessage-ID: <bench-{number}@{company}>\n"
                 f"Date: Thu, 26 Nov 2026 08:{number % 60:02d}:00 +0100\n"
                 "Authentication-Results: mx.google.com; dmarc=pass; spf=pass; dkim=pass\n"
-                f"\nDear Anna,\nplease see the attached documents.\n\nBest regards\n"
-                f"{first} {last}\n\n")
+                f"\nDear Anna,\nplease see the attached documents.\n\nBest regards\n{name}\n\n")
 
 
 def parse_only_rate(path: Path) -> float:

@@ -16,7 +16,7 @@ from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.facts import MessageFacts, facts_from_email
-from mailmatrix.customers.observe import observe
+from mailmatrix.customers.observe import observe_many
 from mailmatrix.mailfiles import MailFileError, read_mail
 
 JSON_FIELDS = {"from": "from_", "sender": "sender", "reply_to": "reply_to", "to": "to",
@@ -33,10 +33,23 @@ class IngestSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
 
 
+BATCH_SIZE = 500  # messages per transaction: long enough to amortize, short enough to retry
+
+
 def ingest_paths(database: Database, principal: Principal, paths: Iterable[str], *,
                  mx_hosts: MxHostsLookup | None = None,
                  on_message: Callable[[str], None] | None = None) -> IngestSummary:
     summary = IngestSummary()
+    batch: list[MessageFacts] = []
+
+    def flush() -> None:
+        for result in observe_many(database, principal, batch, mx_hosts=mx_hosts):
+            if result.created:
+                summary.new += 1
+            else:
+                summary.already_known += 1
+        batch.clear()
+
     for source, item in _facts(paths):
         summary.read += 1
         if on_message:
@@ -44,11 +57,11 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
         if isinstance(item, str):
             summary.skipped.append((source, item))
             continue
-        result = observe(database, principal, item, mx_hosts=mx_hosts)
-        if result.created:
-            summary.new += 1
-        else:
-            summary.already_known += 1
+        batch.append(item)
+        if len(batch) >= BATCH_SIZE:
+            flush()
+    if batch:
+        flush()
     return summary
 
 

@@ -24,9 +24,6 @@ from sqlalchemy.orm import Session
 from mailmatrix.addresses.classify import AddressReport
 from mailmatrix.addresses.hosting import GOOGLE_WORKSPACE, MICROSOFT_365
 from mailmatrix.addresses.parse import ParsedAddress
-from mailmatrix.addresses.signature import SignatureFacts
-from mailmatrix.auth.principal import Principal
-from mailmatrix.customers.authresults import AuthVerdict
 from mailmatrix.customers.customer_type import CompanyStats, company_type, individual_type
 from mailmatrix.customers.models import (
     Address,
@@ -48,9 +45,10 @@ MAX_SUGGESTIONS = 5  # per new address: past that the name is too common to tell
 Touched = tuple[Address, ParsedAddress, AddressReport]
 
 
-def apply_rules(session: Session, principal: Principal, touched: Sequence[Touched], *,
-                sender: Address | None, signature: SignatureFacts | None, verdict: AuthVerdict,
-                now: datetime) -> None:
+def apply_rules(session: Session, touched: Sequence[Touched], now: datetime
+                ) -> tuple[set[int], set[int]]:
+    """Link the addresses a message touched; returns the persons and companies touched, whose
+    summaries (primary, customer type) ``update_summaries`` recomputes."""
     persons: set[int] = set()
     for row, parsed, _report in touched:
         if row.kind in COMPANY_KINDS and row.company_id is None and row.registrable_domain:
@@ -68,9 +66,14 @@ def apply_rules(session: Session, principal: Principal, touched: Sequence[Touche
             persons.add(person.id)
             if is_new or new_name:  # only new evidence can make a new suggestion
                 _suggest_same_name(session, row, person, now)
+    companies = {row.company_id for row, _, _ in touched if row.company_id is not None}
+    return persons, companies
+
+
+def update_summaries(session: Session, persons: set[int], companies: set[int]) -> None:
+    """Primary addresses and customer types of what a batch of messages touched."""
     for person_id in persons:
         choose_primary(session, person_id)
-    companies = {row.company_id for row, _, _ in touched if row.company_id is not None}
     for company_id in companies:
         _update_company_type(session, company_id)
     for person_id in persons:

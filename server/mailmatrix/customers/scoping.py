@@ -79,10 +79,10 @@ def forbid_unscoped_statements(engine: Engine) -> None:
                 raise UnscopedStatement(f"insert without tenant_id: {statement[:200]}")
             return
         where = _WHERE.split(lowered, maxsplit=1)
-        if len(where) == 2 and _BY_PRIMARY_KEY.fullmatch(where[1].strip()) and \
-                lowered.lstrip().startswith(("update", "delete")):
-            # The unit of work writes back rows by primary key; it can only write rows that
-            # this tenant's session loaded (scoped) or created (stamped).
+        if len(where) == 2 and _BY_PRIMARY_KEY.fullmatch(where[1].strip()):
+            # By primary key alone come only the unit of work's writes and the refreshes of
+            # expired rows, both of rows this tenant's session loaded (scoped) or created
+            # (stamped); Session.get() of an arbitrary id does carry the tenant criteria.
             return
         if len(where) < 2 or "tenant_id" not in where[1]:
             raise UnscopedStatement(f"statement on {sorted(touched)} is not restricted to one "
