@@ -140,6 +140,10 @@ def bulk_tenant(database: Database, addresses: int, seed: int = 9) -> tuple[int,
                 {"tenant_id": tenant, "address_id": id_, "raw": f"form{id_}@x.example",
                  "count": 1} for id_ in ids])
             sample += [row["canonical"] for row in rng.sample(rows, min(100, len(rows)))]
+    # A live database has fresh planner statistics (autovacuum, or SQLite's ANALYZE after
+    # large changes); a bulk load must refresh them itself.
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
     return tenant, sample
 
 
