@@ -52,10 +52,13 @@ def classify_command(addresses: tuple[str, ...], as_json: bool, dns: bool) -> No
     """Classify addresses (arguments, or one per line on standard input)."""
     lookup = mx_lookup_of(current_app)
     mx_hosts = lookup.lookup_now if dns else None
-    for text in _inputs(addresses):
-        report = classify_address(text, mx_hosts=mx_hosts)
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False) if as_json
-                   else _describe(report))
+    try:
+        for text in _inputs(addresses):
+            report = classify_address(text, mx_hosts=mx_hosts)
+            click.echo(json.dumps(report.as_dict(), ensure_ascii=False) if as_json
+                       else _describe(report))
+    finally:
+        lookup.close()
 
 
 def _describe(report: AddressReport) -> str:
