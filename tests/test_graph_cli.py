@@ -85,3 +85,18 @@ def test_export_json_follows_the_contract(runner: FlaskCliRunner, tmp_path: Path
     (suggestion,) = data["suggestions"]
     assert set(suggestion) == {"address", "person_id", "confidence", "reasons"}
     assert suggestion["address"] == "liweiprivate@gmail.com"
+
+
+def test_configured_own_domains_make_colleagues_not_customers(
+    runner: FlaskCliRunner, app, tmp_path: Path  # noqa: ANN001
+) -> None:
+    app.config["OWN_DOMAINS"] = "example-export.cn, example-export.de"
+    records = tmp_path / "headers.jsonl"
+    records.write_text(json.dumps({"from": "Wang <wang@example-export.cn>",
+                                   "to": "rep@example-export.com", "message_id": "<c1@x>"})
+                       + "\n" + json.dumps({"from": "Klaus Mueller <k.mueller@acme-gmbh.de>",
+                                            "to": "rep@example-export.com",
+                                            "message_id": "<c2@x>"}) + "\n")
+    runner.invoke(main, ["ingest", str(records), "--no-dns", *USER])
+    exported = json.loads(runner.invoke(main, ["export", "--json", *USER]).output)
+    assert [p["addresses"][0]["address"] for p in exported["persons"]] == ["k.mueller@acme-gmbh.de"]

@@ -23,6 +23,7 @@ from mailmatrix.customers.export import export_graph
 from mailmatrix.customers.ingest import ingest_paths
 from mailmatrix.customers.local import local_principal
 from mailmatrix.customers.profile import profile
+from mailmatrix.customers.tenants import configure_own_domains
 from mailmatrix.mx_lookup import mx_lookup_of
 
 
@@ -144,7 +145,11 @@ def tone_command(files: tuple[str, ...], as_json: bool, now_text: str | None) ->
 def _local_database_and_principal(user: str | None) -> tuple[Database, Principal]:
     database = database_of(current_app)
     database.upgrade()  # idempotent; lets the embedded SQLite default work out of the box
-    return database, local_principal(database, user)
+    principal = local_principal(database, user)
+    configured = current_app.config.get("OWN_DOMAINS") or ""
+    domains = configured.split(",") if isinstance(configured, str) else list(configured)
+    configure_own_domains(database, principal.tenant_id, domains)
+    return database, principal
 
 
 USER_OPTION = click.option("--user", "user", default=None, envvar="MAILMATRIX_USER",

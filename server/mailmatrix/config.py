@@ -16,6 +16,9 @@ DEFAULTS: dict[str, object] = {
     "DNS_CACHE_TTL": 6 * 3600,
     "DNS_CACHE_SIZE": 50_000,
     "DEMO_MODE": False,
+    # Your organization's own domains besides the one of your address (comma-separated or a
+    # list): their people are colleagues, never customers.
+    "OWN_DOMAINS": "",
 }
 INSTANCE_CONFIG_FILE = "mailmatrix.cfg"
 

@@ -80,3 +80,16 @@ def _learn_own_domain(session: Session, tenant_id: int, email: str) -> None:
                                                           TenantDomain.domain == domain))
     if exists is None:
         session.add(TenantDomain(tenant_id=tenant_id, domain=domain, source="learned"))
+
+
+def configure_own_domains(database: Database, tenant_id: int, domains: list[str]) -> None:
+    """Domains of the tenant's organization named in configuration (subsidiaries, old names):
+    their people are colleagues, not customers."""
+    wanted = {domain.strip().lower() for domain in domains if domain.strip()}
+    if not wanted:
+        return
+    with database.session(tenant_id) as session:
+        known = set(session.scalars(select(TenantDomain.domain).where(
+            TenantDomain.tenant_id == tenant_id, TenantDomain.domain.in_(wanted))))
+        for domain in sorted(wanted - known):
+            session.add(TenantDomain(tenant_id=tenant_id, domain=domain, source="configured"))
