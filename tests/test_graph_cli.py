@@ -100,3 +100,19 @@ def test_configured_own_domains_make_colleagues_not_customers(
     runner.invoke(main, ["ingest", str(records), "--no-dns", *USER])
     exported = json.loads(runner.invoke(main, ["export", "--json", *USER]).output)
     assert [p["addresses"][0]["address"] for p in exported["persons"]] == ["k.mueller@acme-gmbh.de"]
+
+
+def test_a_lookalike_domain_stays_suspicious_after_its_first_message(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    ingest(runner, tmp_path)
+    records = tmp_path / "fraud.jsonl"
+    records.write_text(json.dumps({"from": "Li Wei <li.wei@acme-grnbh.de>",
+                                   "to": "rep@example-export.com", "message_id": "<f1@x>",
+                                   "subject": "New bank details"}) + "\n")
+    runner.invoke(main, ["ingest", str(records), "--no-dns", *USER])
+    data = json.loads(runner.invoke(
+        main, ["profile", "li.wei@acme-grnbh.de", "--json", *USER]).output)
+    assert data["known"] and data["company"] is None
+    kinds = {warning["kind"] for warning in data["warnings"]}
+    assert {"lookalike", "bank-details"} <= kinds

@@ -187,3 +187,11 @@ def test_plus_address_on_a_plus_honouring_host_is_the_same_person(database, rep)
     assert (tagged.link_rule, tagged.hosting) == ("plus-address", "Microsoft 365")
     assert by_address["ana+x@self-hosted-buyer.com"].person_id != \
         by_address["ana@self-hosted-buyer.com"].person_id
+
+
+def test_a_lookalike_domain_using_a_known_name_is_never_offered_for_linking(
+    database, rep  # noqa: ANN001
+) -> None:
+    observe(database, rep, message(50, "Li Wei <li.wei@acme-gmbh.de>"), now=NOW)
+    observe(database, rep, message(51, "Li Wei <li.wei@acme-grnbh.de>"), now=NOW)
+    assert rows(database, rep, Suggestion) == []

@@ -25,6 +25,7 @@ from mailmatrix.addresses.classify import AddressReport
 from mailmatrix.addresses.hosting import GOOGLE_WORKSPACE, MICROSOFT_365
 from mailmatrix.addresses.parse import ParsedAddress
 from mailmatrix.customers.customer_type import CompanyStats, company_type, individual_type
+from mailmatrix.customers.lookalikes import imitated_domain
 from mailmatrix.customers.models import (
     Address,
     Company,
@@ -51,7 +52,8 @@ def apply_rules(session: Session, touched: Sequence[Touched], now: datetime
     summaries (primary, customer type) ``update_summaries`` recomputes."""
     persons: set[int] = set()
     for row, parsed, _report in touched:
-        if row.kind in COMPANY_KINDS and row.company_id is None and row.registrable_domain:
+        if row.kind in COMPANY_KINDS and row.company_id is None and row.registrable_domain \
+                and not _imitates_a_customer(session, row):
             row.company_id = _company_for(session, row.registrable_domain, now).id
         if row.kind == "role":
             continue
@@ -78,6 +80,15 @@ def update_summaries(session: Session, persons: set[int], companies: set[int]) -
         _update_company_type(session, company_id)
     for person_id in persons:
         _update_person_type(session, person_id)
+
+
+def _imitates_a_customer(session: Session, row: Address) -> bool:
+    """A domain imitating a known customer's never becomes a company of its own: it would then
+    count as known, and the next message from it would raise no warning."""
+    if row.kind not in COMPANY_KINDS or row.company_id is not None:
+        return False
+    return imitated_domain(session, session.info["tenant_id"], row.registrable_domain) \
+        is not None
 
 
 def _company_for(session: Session, domain: str, now: datetime) -> Company:
@@ -147,6 +158,8 @@ def _suggest_same_name(session: Session, row: Address, person: Person, now: date
     if not person.name_key or row.link_state == "confirmed":
         return
     tenant_id = session.info["tenant_id"]
+    if _imitates_a_customer(session, row):
+        return  # a lookalike domain gets a warning, never an offer to link
     # Only towards people known before this one: the newer identity is the one in question,
     # and the pair gets one suggestion, not one each way.
     others = session.scalars(select(Person).where(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from cachetools import TTLCache
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, classify_address
-from mailmatrix.addresses.lookalike import LookalikeIndex
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
+from mailmatrix.customers.lookalikes import customer_domain_index
 from mailmatrix.customers.models import (
     Address,
     AddressForm,
@@ -165,34 +163,11 @@ def _lookalike_warnings(session: Session, principal: Principal, report: AddressR
         CompanyDomain.tenant_id == principal.tenant_id, CompanyDomain.domain == domain)).first()
     if known_here is not None:
         return []
-    match = _customer_domain_index(session, principal.tenant_id).check(domain)
+    match = customer_domain_index(session, principal.tenant_id).check(domain)
     if match is None:
         return []
     return [Warning("lookalike", f"{domain} imitates {match.lookalike_of} ({match.technique}): "
                     "verify by phone before acting on anything it asks.")]
-
-
-# Per-process cache of each tenant's lookalike index, rebuilt when its company domains change
-# (the newest id and the count identify the set). Slightly stale is harmless: it only decides
-# whether to warn, and the next request after a change rebuilds it.
-_INDEXES: TTLCache[int, tuple[tuple[int, int], LookalikeIndex]] = TTLCache(256, 600)
-_INDEX_LOCK = threading.Lock()
-
-
-def _customer_domain_index(session: Session, tenant_id: int) -> LookalikeIndex:
-    version = tuple(session.execute(select(func.count(CompanyDomain.id),
-                                           func.coalesce(func.max(CompanyDomain.id), 0))
-                                    .where(CompanyDomain.tenant_id == tenant_id)).one())
-    with _INDEX_LOCK:
-        cached = _INDEXES.get(tenant_id)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    domains = session.scalars(select(CompanyDomain.domain).where(
-        CompanyDomain.tenant_id == tenant_id)).all()
-    index = LookalikeIndex(domains)
-    with _INDEX_LOCK:
-        _INDEXES[tenant_id] = (version, index)  # type: ignore[assignment]
-    return index
 
 
 def _message_warnings(session: Session, row: Address) -> list[Warning]:
