@@ -11,7 +11,8 @@ import email
 import email.policy
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
+from email.policy import Policy
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,47 +28,52 @@ class MailFileError:
 @dataclass(frozen=True)
 class MailItem:
     source: str
-    message: EmailMessage
+    message: Message  # an EmailMessage under the default policy
 
 
-def read_mail(path: str, stdin: BinaryIO | None = None) -> Iterator[MailItem | MailFileError]:
-    """Every message of ``path`` (``-`` = one message on stdin), in file order."""
+def read_mail(path: str, stdin: BinaryIO | None = None, *,
+              policy: Policy = email.policy.default) -> Iterator[MailItem | MailFileError]:
+    """Every message of ``path`` (``-`` = one message on stdin), in file order.
+
+    ``email.policy.compat32`` reads headers as raw text, several times faster: ingest uses it
+    and decodes only what it needs."""
     if path == "-":
         data = (stdin.read(MAX_MESSAGE_BYTES + 1) if stdin else b"")
-        yield _parse("-", data)
+        yield _parse("-", data, policy)
         return
     try:
         with Path(path).open("rb") as handle:
             first = handle.readline()
             if first.startswith(b"From "):
-                yield from _read_mbox(path, handle)
+                yield from _read_mbox(path, handle, policy)
             else:
-                yield _parse(path, first + handle.read(MAX_MESSAGE_BYTES))
+                yield _parse(path, first + handle.read(MAX_MESSAGE_BYTES), policy)
     except OSError as error:
         yield MailFileError(path, f"cannot read: {error.strerror or error}")
 
 
-def _read_mbox(path: str, handle: BinaryIO) -> Iterator[MailItem | MailFileError]:
+def _read_mbox(path: str, handle: BinaryIO, policy: Policy
+               ) -> Iterator[MailItem | MailFileError]:
     """Split on "From " lines (mboxrd/mboxo), unescaping ">From " in bodies."""
     number, lines, size = 1, [], 0
     for line in handle:
         if line.startswith(b"From ") and (lines or size):
-            yield _parse(f"{path}#{number}", b"".join(lines))
+            yield _parse(f"{path}#{number}", b"".join(lines), policy)
             number, lines, size = number + 1, [], 0
             continue
         if size <= MAX_MESSAGE_BYTES:
             lines.append(line[1:] if line.startswith(b">From ") else line)
         size += len(line)
     if lines:
-        yield _parse(f"{path}#{number}", b"".join(lines))
+        yield _parse(f"{path}#{number}", b"".join(lines), policy)
 
 
-def _parse(source: str, data: bytes) -> MailItem | MailFileError:
+def _parse(source: str, data: bytes, policy: Policy) -> MailItem | MailFileError:
     if len(data) > MAX_MESSAGE_BYTES:
         return MailFileError(source, f"message larger than {MAX_MESSAGE_BYTES} bytes")
     if not data.strip():
         return MailFileError(source, "empty message")
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    if not isinstance(message, EmailMessage) or not message.keys():
+    message = email.message_from_bytes(data, policy=policy)
+    if not message.keys():
         return MailFileError(source, "no mail headers found (truncated or not a mail file)")
     return MailItem(source, message)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+from email.message import Message
 
 CLIENT_SUPPLIED = "client-supplied"
 VERIFIED = "verified"
@@ -39,26 +41,43 @@ class MessageFacts:
         return "sha256:" + digest.hexdigest()
 
 
-def _header(message: EmailMessage, name: str) -> str:
+def _header(message: Message, name: str) -> str:
     try:
         values = message.get_all(name) or []
     except (ValueError, IndexError, TypeError, AttributeError, LookupError):
         return ""
-    return ", ".join(str(value) for value in values)
+    return ", ".join(_text(value) for value in values)
 
 
-def _plain_body(message: EmailMessage) -> str | None:
+def _text(value: object) -> str:
+    """A header as text: decoded already (default policy), or raw with encoded words."""
+    if not isinstance(value, str) or "=?" not in value:
+        return str(value)
     try:
-        part = message.get_body(preferencelist=("plain",))
-        content = part.get_content() if part is not None else None
-    except (LookupError, ValueError, AssertionError, KeyError, UnicodeError):
-        return None
-    return content if isinstance(content, str) else None
+        return str(make_header(decode_header(value)))
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        return value
 
 
-def facts_from_email(message: EmailMessage, provenance: str = CLIENT_SUPPLIED) -> MessageFacts:
+def _plain_body(message: Message) -> str | None:
+    """The first text/plain part, decoded with its charset (any policy)."""
+    for part in message.walk():
+        if part.get_content_type() != "text/plain" or part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            return None
+        charset = part.get_content_charset() or "utf-8"
+        try:
+            return payload.decode(charset, errors="replace")
+        except LookupError:
+            return payload.decode("utf-8", errors="replace")
+    return None
+
+
+def facts_from_email(message: Message, provenance: str = CLIENT_SUPPLIED) -> MessageFacts:
     try:
-        authentication = tuple(str(value) for value in
+        authentication = tuple(_text(value) for value in
                                message.get_all("Authentication-Results") or ())
     except (ValueError, IndexError, TypeError, AttributeError, LookupError):
         authentication = ()

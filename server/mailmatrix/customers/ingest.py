@@ -7,6 +7,7 @@ never ends the run.
 
 from __future__ import annotations
 
+import email.policy
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ def _facts(paths: Iterable[str]) -> Iterator[tuple[str, MessageFacts | str]]:
 
 
 def _mail_file(path: str) -> Iterator[tuple[str, MessageFacts | str]]:
-    for item in read_mail(path):
+    for item in read_mail(path, policy=email.policy.compat32):
         if isinstance(item, MailFileError):
             yield item.source, item.reason
         elif not item.message.get("From"):

@@ -26,6 +26,9 @@ def choose_primary(session: Session, person_id: int) -> None:
     if not candidates:
         return
     best = max(candidates, key=_rank)
+    if len(candidates) == 1 and person.primary_address_id == best.id and \
+            not best.formal_count and person.primary_raw:
+        return  # nothing to choose between, and the reason cannot have changed
     person.primary_address_id = best.id
     person.primary_raw = _most_used_form(session, best)
     person.primary_reason = _reason(best, candidates)
