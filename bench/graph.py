@@ -187,6 +187,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size]
     with tempfile.TemporaryDirectory() as folder:
@@ -195,6 +196,8 @@ def main() -> None:
         baseline = parse_only_rate(mbox)
         print(f"parse-only (BytesHeaderParser, compat32): {baseline:,.0f} messages/s")
         for name, database, schema in databases(not args.no_postgres, folder):
+            if args.no_sqlite and name == "SQLite":
+                continue
             rate = ingest_rate(database, mbox)
             print(f"{name} ingest of {args.messages:,} messages: {rate:,.0f} messages/s "
                   f"({rate / baseline:.3f}x parse-only)")

@@ -1,7 +1,7 @@
 """The tenant's customer domains as a lookalike index, cached per process.
 
-Rebuilt when the tenant's company domains change (their count and newest id identify the set).
-Slightly stale is harmless here: the next request after a change rebuilds it.
+Rebuilt when the tenant's company domains change (their count and newest id identify the set,
+checked with one small query per use), so a customer added a moment ago is protected at once.
 """
 
 from __future__ import annotations
@@ -15,23 +15,25 @@ from sqlalchemy.orm import Session
 from mailmatrix.addresses.lookalike import LookalikeIndex, LookalikeMatch
 from mailmatrix.customers.models import CompanyDomain
 
-_INDEXES: TTLCache[int, tuple[tuple[int, int], LookalikeIndex]] = TTLCache(256, 600)
+# Keyed by database and tenant: a process may serve several databases (tests do).
+_INDEXES: TTLCache[tuple[str, int], tuple[tuple[int, int], LookalikeIndex]] = TTLCache(256, 600)
 _LOCK = threading.Lock()
 
 
 def customer_domain_index(session: Session, tenant_id: int) -> LookalikeIndex:
+    key = (str(session.get_bind().url), tenant_id)
+    with _LOCK:
+        cached = _INDEXES.get(key)
     version = tuple(session.execute(select(func.count(CompanyDomain.id),
                                            func.coalesce(func.max(CompanyDomain.id), 0))
                                     .where(CompanyDomain.tenant_id == tenant_id)).one())
-    with _LOCK:
-        cached = _INDEXES.get(tenant_id)
     if cached is not None and cached[0] == version:
         return cached[1]
     domains = session.scalars(select(CompanyDomain.domain).where(
         CompanyDomain.tenant_id == tenant_id)).all()
     index = LookalikeIndex(domains)
     with _LOCK:
-        _INDEXES[tenant_id] = (version, index)  # type: ignore[assignment]
+        _INDEXES[key] = (version, index)  # type: ignore[assignment]
     return index
 
 

@@ -86,7 +86,7 @@ def profile(database: Database, principal: Principal, address_text: str) -> Prof
             known=True,
             person=_person_dict(person),
             company=_company_dict(session, company),
-            addresses=tuple(_address_view(session, item, person) for item in rows),
+            addresses=_address_views(session, rows, person),
             primary={"address": person.primary_raw or "", "reason": person.primary_reason or ""}
             if person and person.primary_raw else None,
             suggestions=tuple(_suggestions(session, row, person)),
@@ -103,9 +103,18 @@ def _person_addresses(session: Session, row: Address, person: Person | None) -> 
         .order_by(Address.last_seen.desc())))
 
 
-def _address_view(session: Session, row: Address, person: Person | None) -> AddressView:
-    forms = session.scalars(select(AddressForm).where(
-        AddressForm.tenant_id == row.tenant_id, AddressForm.address_id == row.id)).all()
+def _address_views(session: Session, rows: list[Address], person: Person | None
+                   ) -> tuple[AddressView, ...]:
+    forms_of: dict[int, list[AddressForm]] = {row.id: [] for row in rows}
+    for form in session.scalars(select(AddressForm).where(
+            AddressForm.tenant_id == rows[0].tenant_id,
+            AddressForm.address_id.in_(list(forms_of)))):
+        forms_of[form.address_id].append(form)
+    return tuple(_address_view(row, forms_of[row.id], person) for row in rows)
+
+
+def _address_view(row: Address, forms: list[AddressForm], person: Person | None
+                  ) -> AddressView:
     plain = max(forms, key=lambda form: (form.tag is None, form.count), default=None)
     return AddressView(
         address=plain.raw if plain else row.canonical, canonical=row.canonical, kind=row.kind,
@@ -159,12 +168,8 @@ def _lookalike_warnings(session: Session, principal: Principal, report: AddressR
     domain = report.registrable_domain
     if not domain or report.kind not in ("corporate", "role"):
         return []
-    known_here = session.scalars(select(CompanyDomain.id).where(
-        CompanyDomain.tenant_id == principal.tenant_id, CompanyDomain.domain == domain)).first()
-    if known_here is not None:
-        return []
     match = customer_domain_index(session, principal.tenant_id).check(domain)
-    if match is None:
+    if match is None:  # also None for the customers' own domains: they are in the index
         return []
     return [Warning("lookalike", f"{domain} imitates {match.lookalike_of} ({match.technique}): "
                     "verify by phone before acting on anything it asks.")]
