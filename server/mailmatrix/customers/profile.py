@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, classify_address
@@ -68,15 +68,19 @@ def profile(database: Database, principal: Principal, address_text: str) -> Prof
     if not report.valid:
         return Profile(address_text, report.as_dict(), False)
     with database.session(principal.tenant_id) as session:
-        row = session.scalars(select(Address).where(
-            Address.tenant_id == principal.tenant_id,
-            Address.canonical == report.canonical)).first()
+        # The address, its person and the company in one round trip: on PostgreSQL every
+        # statement costs about half a millisecond.
+        found = session.execute(
+            select(Address, Person, Company)
+            .outerjoin(Person, Person.id == Address.person_id)
+            .outerjoin(Company, Company.id == func.coalesce(Person.company_id,
+                                                            Address.company_id))
+            .where(Address.tenant_id == principal.tenant_id,
+                   Address.canonical == report.canonical)).first()
         warnings = list(_lookalike_warnings(session, principal, report))
-        if row is None:
+        if found is None:
             return Profile(address_text, report.as_dict(), False, warnings=tuple(warnings))
-        person = session.get(Person, row.person_id) if row.person_id else None
-        company_id = person.company_id if person and person.company_id else row.company_id
-        company = session.get(Company, company_id) if company_id else None
+        row, person, company = found
         rows = _person_addresses(session, row, person)
         warnings += _message_warnings(session, row)
         warnings += _name_reuse_warnings(session, row, person)
@@ -145,17 +149,14 @@ def _company_dict(session: Session, company: Company | None) -> dict[str, object
 
 def _suggestions(session: Session, row: Address, person: Person | None
                  ) -> list[dict[str, object]]:
-    """Open suggestions about this address, or towards its person (two indexed lookups)."""
-    lookups = [Suggestion.address_id == row.id]
+    """Open suggestions about this address, or towards its person."""
+    about = Suggestion.address_id == row.id
     if person is not None:
-        lookups.append(Suggestion.person_id == person.id)
-    found: dict[int, Suggestion] = {}
-    for criterion in lookups:
-        for item in session.scalars(select(Suggestion).where(
-                Suggestion.tenant_id == row.tenant_id, criterion, Suggestion.state == "open")):
-            found[item.id] = item
+        about = about | (Suggestion.person_id == person.id)
+    found = session.scalars(select(Suggestion).where(
+        Suggestion.tenant_id == row.tenant_id, about, Suggestion.state == "open")).all()
     result = []
-    for item in found.values():
+    for item in found:
         address = session.get(Address, item.address_id)
         result.append({"address": address.canonical if address else "", "person_id":
                        item.person_id, "rule": item.rule, "confidence": item.confidence,
