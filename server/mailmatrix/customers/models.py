@@ -101,7 +101,9 @@ class Company(TenantScoped, Base):
 class CompanyDomain(TenantScoped, Base):
     __tablename__ = "company_domains"
     __table_args__ = (UniqueConstraint("tenant_id", "domain"),
-                      Index("ix_company_domains_company", "tenant_id", "company_id"))
+                      Index("ix_company_domains_company", "tenant_id", "company_id"),
+                      # the newest domain of a tenant, read on every profile (lookalike cache)
+                      Index("ix_company_domains_newest", "tenant_id", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))

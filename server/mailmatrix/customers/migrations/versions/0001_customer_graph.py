@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 11:13:49.277629
+Create Date: 2026-11-27 11:46:55.380167
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('company_domains', schema=None) as batch_op:
         batch_op.create_index('ix_company_domains_company', ['tenant_id', 'company_id'], unique=False)
+        batch_op.create_index('ix_company_domains_newest', ['tenant_id', 'id'], unique=False)
 
     op.create_table('persons',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -295,6 +296,7 @@ def downgrade() -> None:
 
     op.drop_table('persons')
     with op.batch_alter_table('company_domains', schema=None) as batch_op:
+        batch_op.drop_index('ix_company_domains_newest')
         batch_op.drop_index('ix_company_domains_company')
 
     op.drop_table('company_domains')
