@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
@@ -14,6 +15,12 @@ from mailmatrix import create_app
 REPOSITORY = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("MAILMATRIX_SHARED_DATA", REPOSITORY.parent / "shared" / "data"))
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# CI explores the same examples every run, so a red build always means a change broke
+# something; developers' runs keep exploring new inputs.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if IN_CI:
+    settings.load_profile("ci")
 
 
 def require_or_skip(available: bool, reason: str) -> None:

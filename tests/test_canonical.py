@@ -77,3 +77,8 @@ def test_non_ascii_local_parts_are_case_folded_and_normalized() -> None:
 def test_canonical_depends_on_the_string_only() -> None:
     # Same input, same key, whatever else is known: there is no DNS or state involved.
     assert canonical_address("a.b+c@gmail.com") == canonical_address("a.b+c@gmail.com")
+
+
+def test_a_tag_cut_that_would_leave_an_invalid_mailbox_keeps_the_address_whole() -> None:
+    assert key("0.+0@hotmail.com") == "0.+0@hotmail.com"
+    assert key(key("0.+0@hotmail.com")) == "0.+0@hotmail.com"

@@ -189,9 +189,38 @@ def test_plus_address_on_a_plus_honouring_host_is_the_same_person(database, rep)
         by_address["ana@self-hosted-buyer.com"].person_id
 
 
-def test_a_lookalike_domain_using_a_known_name_is_never_offered_for_linking(
+def test_a_lookalike_domain_using_a_known_name_is_never_linked_and_offered_with_a_warning(
     database, rep  # noqa: ANN001
 ) -> None:
     observe(database, rep, message(50, "Li Wei <li.wei@acme-gmbh.de>"), now=NOW)
     observe(database, rep, message(51, "Li Wei <li.wei@acme-grnbh.de>"), now=NOW)
-    assert rows(database, rep, Suggestion) == []
+    (suggestion,) = rows(database, rep, Suggestion)
+    assert suggestion.state == "open" and suggestion.confidence <= 0.3
+    assert any("verify by phone" in reason for reason in suggestion.reasons)
+    assert len({a.person_id for a in rows(database, rep, Address)}) == 2
+
+
+SIGNED = "Dear Anna,\nplease confirm.\n\nBest regards\n{name}\nMobile: +49 171 1234567\n"
+
+
+def test_same_phone_and_name_in_the_signature_is_the_same_person(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(60, "Li Wei <li.wei@acme-gmbh.de>",
+                                   body=SIGNED.format(name="Li Wei")), now=NOW)
+    observe(database, rep, message(61, "Li Wei <liwei.home@gmail.com>",
+                                   body=SIGNED.format(name="Li Wei")), now=NOW)
+    with database.session(rep.tenant_id) as session:
+        by_address = {row.canonical: row for row in session.scalars(select(Address))}
+    home = by_address["liweihome@gmail.com"]
+    assert home.person_id == by_address["li.wei@acme-gmbh.de"].person_id
+    assert (home.link_state, home.link_rule) == ("auto", "signature-phone")
+    assert [s.state for s in rows(database, rep, Suggestion)] in ([], ["accepted"])
+
+
+def test_same_phone_with_another_name_is_only_suggested(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(62, "Li Wei <li.wei@acme-gmbh.de>",
+                                   body=SIGNED.format(name="Li Wei")), now=NOW)
+    observe(database, rep, message(63, "Anna Becker <anna.b@gmail.com>",
+                                   body=SIGNED.format(name="Anna Becker")), now=NOW)
+    (suggestion,) = rows(database, rep, Suggestion)
+    assert suggestion.rule == "signature-phone" and suggestion.state == "open"
+    assert len(rows(database, rep, Person)) == 2

@@ -64,9 +64,9 @@ def _provider_canonical(provider: Provider, local_part: str, domain: str) -> Can
         name = name.replace(".", "-")
     for character in provider.ignored_characters:
         name = name.replace(character, "")
-    if not name:
-        # "+tag@gmail.com" or "...@gmail.com": nothing left to ignore; keep the string whole so
-        # two different malformed addresses never collapse into one key.
+    if not name or name.startswith(".") or name.endswith(".") or ".." in name:
+        # "+tag@gmail.com", "a.+b@outlook.com": what is left is no valid mailbox name. Keep the
+        # string whole, so the key stays a valid address and two odd ones never collide.
         name = _casefold_local(local_part)
         tag = None
     return CanonicalAddress(f"{name}@{mailbox_domain}", name, mailbox_domain, tag, provider.rule)

@@ -9,6 +9,8 @@ Implemented so far:
 - ``plus-address``: ``a+tag@`` at a domain hosted on Google Workspace or Microsoft 365 is the
   mailbox ``a@``: the same person, automatically.
 - ``first-seen``: a new personal address starts its own person, named by its display name.
+- ``signature-phone``: the sender's signature names a phone known from another person: the
+  same person when the display names match too (automatic), else a suggestion.
 - ``same-name``: the same normalized full name on another person: suggested, never automatic;
   less confident when the name is common in the tenant, more when the local parts match.
 """
@@ -23,7 +25,9 @@ from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport
 from mailmatrix.addresses.hosting import GOOGLE_WORKSPACE, MICROSOFT_365
+from mailmatrix.addresses.lookalike import LookalikeMatch
 from mailmatrix.addresses.parse import ParsedAddress
+from mailmatrix.addresses.signature import Phone
 from mailmatrix.customers.customer_type import CompanyStats, company_type, individual_type
 from mailmatrix.customers.lookalikes import imitated_domain
 from mailmatrix.customers.models import (
@@ -32,6 +36,7 @@ from mailmatrix.customers.models import (
     CompanyDomain,
     LinkDecision,
     Person,
+    PersonPhone,
     Suggestion,
 )
 from mailmatrix.customers.name_key import name_key
@@ -72,6 +77,56 @@ def apply_rules(session: Session, touched: Sequence[Touched], now: datetime
     return persons, companies
 
 
+def apply_signature(session: Session, row: Address, display_name: str,
+                    phones: Sequence[Phone], now: datetime) -> set[int]:
+    """``signature-phone``: the sender's signature names a phone already known from another
+    person. The same display name too: the same person (automatic). Else: a suggestion.
+    Returns the persons touched; the phones are remembered for the sender's person."""
+    if row.kind == "role" or row.person_id is None or not phones \
+            or _imitates_a_customer(session, row):
+        return set()
+    tenant_id = session.info["tenant_id"]
+    touched = {row.person_id}
+    key = name_key(display_name)
+    for phone in phones:
+        owners = session.scalars(select(PersonPhone.person_id).where(
+            PersonPhone.tenant_id == tenant_id, PersonPhone.e164 == phone.e164,
+            PersonPhone.person_id != row.person_id)).all()
+        for other_id in owners:
+            other = session.get(Person, other_id)
+            if other is None or _refused(session, row, other_id):
+                continue
+            if key and key == other.name_key and row.link_rule == "first-seen":
+                row.person_id, row.link_state, row.link_rule = other_id, "auto", "signature-phone"
+                touched.add(other_id)
+                for waiting in session.scalars(select(Suggestion).where(
+                        Suggestion.tenant_id == tenant_id, Suggestion.address_id == row.id,
+                        Suggestion.person_id == other_id, Suggestion.state == "open")):
+                    waiting.state = "accepted"  # the evidence settled it
+                continue
+            reasons = [f"same phone {phone.e164} in the signature as {other.display_name}"]
+            suggestion = get_or_create(
+                session, Suggestion,
+                {"tenant_id": tenant_id, "address_id": row.id, "person_id": other_id},
+                {"rule": "signature-phone", "confidence": 0.7, "reasons": reasons,
+                 "state": "open", "created_at": now})
+            if suggestion.state == "open" and suggestion.confidence < 0.7:
+                suggestion.rule, suggestion.confidence = "signature-phone", 0.7
+                suggestion.reasons = [*suggestion.reasons, *reasons]
+    for phone in phones:
+        get_or_create(session, PersonPhone,
+                      {"tenant_id": tenant_id, "e164": phone.e164, "person_id": row.person_id},
+                      {"kind": phone.kind, "created_at": now})
+    return touched
+
+
+def _refused(session: Session, row: Address, person_id: int) -> bool:
+    return session.scalars(select(LinkDecision.id).where(
+        LinkDecision.tenant_id == row.tenant_id, LinkDecision.address_id == row.id,
+        LinkDecision.person_id == person_id, LinkDecision.decision == "cannot-link")
+    ).first() is not None
+
+
 def update_summaries(session: Session, persons: set[int], companies: set[int]) -> None:
     """Primary addresses and customer types of what a batch of messages touched."""
     for person_id in persons:
@@ -85,10 +140,13 @@ def update_summaries(session: Session, persons: set[int], companies: set[int]) -
 def _imitates_a_customer(session: Session, row: Address) -> bool:
     """A domain imitating a known customer's never becomes a company of its own: it would then
     count as known, and the next message from it would raise no warning."""
+    return _imitation(session, row) is not None
+
+
+def _imitation(session: Session, row: Address) -> LookalikeMatch | None:
     if row.kind not in COMPANY_KINDS or row.company_id is not None:
-        return False
-    return imitated_domain(session, session.info["tenant_id"], row.registrable_domain) \
-        is not None
+        return None
+    return imitated_domain(session, session.info["tenant_id"], row.registrable_domain)
 
 
 def _company_for(session: Session, domain: str, now: datetime) -> Company:
@@ -117,13 +175,7 @@ def _link_plus_address(session: Session, row: Address, now: datetime) -> bool:
     base = session.scalars(select(Address).where(
         Address.tenant_id == row.tenant_id,
         Address.canonical == f"{local.partition('+')[0]}@{domain}")).first()
-    if base is None or base.person_id is None:
-        return False
-    refused = session.scalars(select(LinkDecision.id).where(
-        LinkDecision.tenant_id == row.tenant_id, LinkDecision.address_id == row.id,
-        LinkDecision.person_id == base.person_id,
-        LinkDecision.decision == "cannot-link")).first()
-    if refused is not None:
+    if base is None or base.person_id is None or _refused(session, row, base.person_id):
         return False
     row.person_id, row.link_state, row.link_rule = base.person_id, "auto", "plus-address"
     return True
@@ -158,8 +210,9 @@ def _suggest_same_name(session: Session, row: Address, person: Person, now: date
     if not person.name_key or row.link_state == "confirmed":
         return
     tenant_id = session.info["tenant_id"]
-    if _imitates_a_customer(session, row):
-        return  # a lookalike domain gets a warning, never an offer to link
+    # A lookalike domain is still offered (a company's other TLD looks like one), but with
+    # little confidence and the warning in the reasons; the profile warns about it as well.
+    imitation = _imitation(session, row)
     # Only towards people known before this one: the newer identity is the one in question,
     # and the pair gets one suggestion, not one each way.
     others = session.scalars(select(Person).where(
@@ -182,6 +235,11 @@ def _suggest_same_name(session: Session, row: Address, person: Person, now: date
         confidence = 0.55 + (0.2 if same_local else 0.0) - (0.25 if sharing >=
                                                                COMMON_NAME_PERSONS else 0.0)
         reasons = [f"same name '{person.display_name}' as a known person"]
+        if imitation is not None:
+            # a copied mailbox name on a lookalike domain is the fraud pattern, not evidence
+            confidence = 0.2
+            reasons.append(f"but {row.registrable_domain} imitates {imitation.lookalike_of}: "
+                           "verify by phone before confirming")
         if same_local:
             reasons.append(f"same mailbox name '{local}'")
         if sharing >= COMMON_NAME_PERSONS:

@@ -133,6 +133,20 @@ class Person(TenantScoped, Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class PersonPhone(TenantScoped, Base):
+    """A phone number (E.164) from a person's signature: strong linking evidence."""
+
+    __tablename__ = "person_phones"
+    __table_args__ = (UniqueConstraint("tenant_id", "e164", "person_id"),
+                      Index("ix_person_phones_person", "tenant_id", "person_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    e164: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(16), default="unknown")  # mobile | fixed | unknown
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Address(TenantScoped, Base):
     __tablename__ = "addresses"
     __table_args__ = (UniqueConstraint("tenant_id", "canonical"),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from mailmatrix.addresses.classify import AddressReport, classify_parsed
 from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.addresses.parse import ParsedAddress, parse_address_list
+from mailmatrix.addresses.signature import signature_facts
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers import linking
 from mailmatrix.customers.address_rows import address_row
@@ -178,6 +179,11 @@ class _Batch:
                            for i in external], self.now)
         self.persons |= persons
         self.companies |= companies
+        if facts.body and sender is not None and sender_row is not None and direction == "in":
+            signature = signature_facts(facts.body, sender_name=sender.parsed.display_name or None,
+                                        default_region=sender.report.region)
+            self.persons |= linking.apply_signature(
+                self.session, sender_row, sender.parsed.display_name, signature.phones, self.now)
         return _Pending(observation, sender_row.id if sender_row else None)
 
     def prefetch_known(self, keys: list[str]) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 11:46:55.380167
+Create Date: 2026-11-27 11:49:32.803796
 """
 
 from __future__ import annotations
@@ -156,6 +156,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_addresses_domain', ['tenant_id', 'registrable_domain'], unique=False)
         batch_op.create_index('ix_addresses_person', ['tenant_id', 'person_id'], unique=False)
 
+    op.create_table('person_phones',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('e164', sa.String(length=20), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_person_phones_person_id_persons')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_person_phones_tenant_id_tenants')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_person_phones')),
+    sa.UniqueConstraint('tenant_id', 'e164', 'person_id', name=op.f('uq_person_phones_tenant_id_e164_person_id'))
+    )
+    with op.batch_alter_table('person_phones', schema=None) as batch_op:
+        batch_op.create_index('ix_person_phones_person', ['tenant_id', 'person_id'], unique=False)
+
     op.create_table('address_forms',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('address_id', sa.Integer(), nullable=False),
@@ -284,6 +299,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_address_forms_address')
 
     op.drop_table('address_forms')
+    with op.batch_alter_table('person_phones', schema=None) as batch_op:
+        batch_op.drop_index('ix_person_phones_person')
+
+    op.drop_table('person_phones')
     with op.batch_alter_table('addresses', schema=None) as batch_op:
         batch_op.drop_index('ix_addresses_person')
         batch_op.drop_index('ix_addresses_domain')
