@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 
 from mailmatrix import create_app
 
