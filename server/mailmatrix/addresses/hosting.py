@@ -91,7 +91,7 @@ def hosting_from_mx(domain: str, mx_hosts: Sequence[str]) -> Hosting:
     """Name the mail host of ``domain`` from its MX host names (best preference first)."""
     hosts = [host.rstrip(".").lower() for host in mx_hosts]
     if hosts == [""]:
-        return Hosting(NO_MAIL, f"{domain} publishes a null MX: it receives no mail")
+        return Hosting(NO_MAIL, f"{domain} receives no mail (a null MX, or no such domain)")
     hosts = [host for host in hosts if host]
     if not hosts:
         return Hosting(SELF_HOSTED, f"{domain} has no MX records: mail goes to the domain itself")
