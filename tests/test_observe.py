@@ -224,3 +224,29 @@ def test_same_phone_with_another_name_is_only_suggested(database, rep) -> None: 
     (suggestion,) = rows(database, rep, Suggestion)
     assert suggestion.rule == "signature-phone" and suggestion.state == "open"
     assert len(rows(database, rep, Person)) == 2
+
+
+def test_reply_to_under_the_same_name_is_suggested_then_linked_when_verified(
+    database, rep  # noqa: ANN001
+) -> None:
+    passing = ("mx.google.com; dmarc=pass; spf=pass",)
+    for number in range(3):
+        observe(database, rep, message(
+            70 + number, "Li Wei <li.wei@acme-gmbh.de>", reply_to="Li Wei <liwei@gmail.com>",
+            authentication_results=passing if number else ()), now=NOW)
+        if number == 0:
+            (suggestion,) = rows(database, rep, Suggestion)
+            assert suggestion.rule == "reply-to" and suggestion.state == "open"
+    observe(database, rep, message(73, "Li Wei <li.wei@acme-gmbh.de>",
+                                   reply_to="Li Wei <liwei@gmail.com>",
+                                   authentication_results=passing), now=NOW)
+    with database.session(rep.tenant_id) as session:
+        by_address = {row.canonical: row for row in session.scalars(select(Address))}
+    assert by_address["liwei@gmail.com"].person_id == by_address["li.wei@acme-gmbh.de"].person_id
+    assert by_address["liwei@gmail.com"].link_rule == "reply-to"
+
+
+def test_reply_to_under_another_name_is_no_evidence(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(80, "Li Wei <li.wei@acme-gmbh.de>",
+                                   reply_to="Payments Dept <pay@other-mail.com>"), now=NOW)
+    assert [s.rule for s in rows(database, rep, Suggestion)] == []

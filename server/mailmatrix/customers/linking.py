@@ -11,6 +11,8 @@ Implemented so far:
 - ``first-seen``: a new personal address starts its own person, named by its display name.
 - ``signature-phone``: the sender's signature names a phone known from another person: the
   same person when the display names match too (automatic), else a suggestion.
+- ``reply-to``: a message from X names Y as Reply-To under the same display name: suggested;
+  automatic only after several such messages that passed DMARC at the receiving system.
 - ``same-name``: the same normalized full name on another person: suggested, never automatic;
   less confident when the name is common in the tenant, more when the local parts match.
 """
@@ -35,6 +37,7 @@ from mailmatrix.customers.models import (
     Company,
     CompanyDomain,
     LinkDecision,
+    Observation,
     Person,
     PersonPhone,
     Suggestion,
@@ -118,6 +121,44 @@ def apply_signature(session: Session, row: Address, display_name: str,
                       {"tenant_id": tenant_id, "e164": phone.e164, "person_id": row.person_id},
                       {"kind": phone.kind, "created_at": now})
     return touched
+
+
+REPLY_TO_AUTO_AFTER = 3  # messages with the pair, each passing DMARC at the receiving system
+REPLY_TO_CONFIDENCE = 0.65
+
+
+def apply_reply_to(session: Session, sender: Address, sender_name: str, reply_to: Address,
+                   reply_name: str, now: datetime) -> set[int]:
+    """``reply-to``: a message from X asks for replies to Y under the same display name.
+    Suggested; automatic only once seen repeatedly with a passing DMARC verdict. Returns the
+    persons touched."""
+    if sender.person_id is None or reply_to.id == sender.id or reply_to.kind == "role" \
+            or reply_to.person_id == sender.person_id or reply_to.link_state == "confirmed":
+        return set()
+    key = name_key(sender_name)
+    if not key or key != name_key(reply_name) or _imitation(session, reply_to) is not None \
+            or _refused(session, reply_to, sender.person_id):
+        return set()
+    verified = session.scalar(select(func.count(Observation.id)).where(
+        Observation.tenant_id == sender.tenant_id, Observation.sender_address_id == sender.id,
+        Observation.reply_to_address_id == reply_to.id, Observation.auth_result == "pass")) or 0
+    if verified >= REPLY_TO_AUTO_AFTER and reply_to.link_rule == "first-seen":
+        reply_to.person_id, reply_to.link_state, reply_to.link_rule = (
+            sender.person_id, "auto", "reply-to")
+        return {sender.person_id}
+    reasons = [f"{sender.canonical} asks for replies to it under the same name",
+               f"{verified} such message{'s' if verified != 1 else ''} passed DMARC"]
+    suggestion = get_or_create(
+        session, Suggestion,
+        {"tenant_id": sender.tenant_id, "address_id": reply_to.id,
+         "person_id": sender.person_id},
+        {"rule": "reply-to", "confidence": REPLY_TO_CONFIDENCE, "reasons": reasons,
+         "state": "open", "created_at": now})
+    if suggestion.state == "open" and suggestion.confidence <= REPLY_TO_CONFIDENCE:
+        # stronger than a name alone: the suggestion now rests on the Reply-To evidence
+        suggestion.rule, suggestion.confidence = "reply-to", REPLY_TO_CONFIDENCE
+        suggestion.reasons = reasons
+    return set()
 
 
 def _refused(session: Session, row: Address, person_id: int) -> bool:

@@ -179,6 +179,13 @@ class _Batch:
                            for i in external], self.now)
         self.persons |= persons
         self.companies |= companies
+        reply_item = next((i for i in external if i.role == "reply-to"), None)
+        if sender is not None and sender_row is not None and reply_item is not None:
+            self.session.flush()  # the observation counts towards the reply-to evidence
+            self.persons |= linking.apply_reply_to(
+                self.session, sender_row, sender.parsed.display_name, rows[
+                    reply_item.report.canonical or ""], reply_item.parsed.display_name,
+                self.now)
         if facts.body and sender is not None and sender_row is not None and direction == "in":
             signature = signature_facts(facts.body, sender_name=sender.parsed.display_name or None,
                                         default_region=sender.report.region)
