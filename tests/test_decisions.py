@@ -12,13 +12,22 @@ from mailmatrix.customers.db import Database
 from mailmatrix.customers.decisions import (
     DecisionError,
     confirm_link,
+    join_company_domain,
     label_address,
     pin_primary,
     reject_link,
+    set_formal_channel,
     undo,
 )
 from mailmatrix.customers.facts import MessageFacts
-from mailmatrix.customers.models import Address, AuditEvent, LinkDecision, Person, Suggestion
+from mailmatrix.customers.models import (
+    Address,
+    AuditEvent,
+    Company,
+    LinkDecision,
+    Person,
+    Suggestion,
+)
 from mailmatrix.customers.observe import observe
 from mailmatrix.customers.tenants import ensure_tenant, ensure_user
 
@@ -114,3 +123,24 @@ def test_decisions_on_unknown_addresses_are_clear_errors(database, rep) -> None:
         confirm_link(database, rep, "nobody@acme-gmbh.de", 1)
     with pytest.raises(DecisionError, match="not an address"):
         label_address(database, rep, "not an address", "x")
+
+
+def test_a_company_names_its_formal_channels_by_purpose(database, rep) -> None:  # noqa: ANN001
+    seen(database, rep, 90, "Li Wei <li.wei@acme-gmbh.de>")
+    seen(database, rep, 91, "purchasing@acme-gmbh.de")
+    set_formal_channel(database, rep, "purchase order", "Purchasing@ACME-GmbH.de",
+                       "li.wei@acme-gmbh.de")
+    with database.session(rep.tenant_id) as session:
+        (company,) = session.scalars(select(Company)).all()
+        assert company.formal_channels == {"purchase order": "purchasing@acme-gmbh.de"}
+    with pytest.raises(DecisionError, match="unknown purpose"):
+        set_formal_channel(database, rep, "lunch", None, "li.wei@acme-gmbh.de")
+
+
+def test_a_second_domain_joins_the_company_by_decision(database, rep) -> None:  # noqa: ANN001
+    seen(database, rep, 92, "Li Wei <li.wei@acme-gmbh.de>")
+    seen(database, rep, 93, "Tom <tom@acme-group.com>")
+    join_company_domain(database, rep, "acme-group.com", "li.wei@acme-gmbh.de")
+    with database.session(rep.tenant_id) as session:
+        companies = {row.canonical: row.company_id for row in session.scalars(select(Address))}
+    assert companies["tom@acme-group.com"] == companies["li.wei@acme-gmbh.de"]

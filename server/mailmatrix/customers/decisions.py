@@ -17,7 +17,15 @@ from mailmatrix.addresses.canonical import canonical_address
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
-from mailmatrix.customers.models import Address, AuditEvent, LinkDecision, Person, Suggestion
+from mailmatrix.customers.models import (
+    Address,
+    AuditEvent,
+    Company,
+    CompanyDomain,
+    LinkDecision,
+    Person,
+    Suggestion,
+)
 from mailmatrix.customers.primary import choose_primary
 
 MUST_LINK, CANNOT_LINK, UNLINK, UNDO = "must-link", "cannot-link", "unlink", "undo"
@@ -180,3 +188,59 @@ def _audit(session: Session, principal: Principal, action: str, subject_type: st
     session.add(AuditEvent(user_id=principal.user_id, action=action, subject_type=subject_type,
                            subject_id=subject_id, before=before, after=after,
                            created_at=datetime.now(UTC)))
+
+
+FORMAL_PURPOSES = ("quote", "proforma invoice", "purchase order", "contract", "invoice",
+                   "payment", "bank details")
+
+
+def set_formal_channel(database: Database, principal: Principal, purpose: str,
+                       address: str | None, company_address: str) -> None:
+    """Name the company's mailbox for one kind of formal matter ("POs to purchasing@"), or
+    clear it with ``address=None``. The company is the one of ``company_address``."""
+    if purpose not in FORMAL_PURPOSES:
+        raise DecisionError(f"unknown purpose {purpose!r}; one of: {', '.join(FORMAL_PURPOSES)}")
+    with database.session(principal.tenant_id) as session:
+        anchor = _address(session, company_address)
+        if anchor.company_id is None:
+            raise DecisionError(f"{company_address} belongs to no company")
+        company = session.get(Company, anchor.company_id)
+        channels = dict(company.formal_channels or {})  # type: ignore[union-attr]
+        before = dict(channels)
+        if address is None:
+            channels.pop(purpose, None)
+        else:
+            row = _address(session, address)
+            if row.company_id != anchor.company_id:
+                raise DecisionError(f"{address} is not a mailbox of that company")
+            channels[purpose] = row.canonical
+        company.formal_channels = channels  # type: ignore[union-attr]
+        _audit(session, principal, "formal-channel", "company", anchor.company_id, before,
+               channels)
+
+
+def join_company_domain(database: Database, principal: Principal, domain: str,
+                        company_address: str) -> None:
+    """"This domain belongs to that company too" (a second brand, a subsidiary's domain)."""
+    with database.session(principal.tenant_id) as session:
+        anchor = _address(session, company_address)
+        if anchor.company_id is None:
+            raise DecisionError(f"{company_address} belongs to no company")
+        name = domain.strip().lower()
+        link = session.scalars(select(CompanyDomain).where(
+            CompanyDomain.tenant_id == principal.tenant_id,
+            CompanyDomain.domain == name)).first()
+        before = {"company_id": link.company_id if link else None}
+        if link is None:
+            session.add(CompanyDomain(domain=name, company_id=anchor.company_id))
+        else:
+            link.company_id = anchor.company_id
+        for row in session.scalars(select(Address).where(
+                Address.tenant_id == principal.tenant_id, Address.registrable_domain == name,
+                Address.kind.in_(("corporate", "role")))):
+            row.company_id = anchor.company_id
+            person = session.get(Person, row.person_id) if row.person_id else None
+            if person is not None:
+                person.company_id = anchor.company_id
+        _audit(session, principal, "join-company-domain", "company", anchor.company_id, before,
+               {"domain": name, "company_id": anchor.company_id})
