@@ -212,7 +212,7 @@ def test_same_phone_and_name_in_the_signature_is_the_same_person(database, rep) 
         by_address = {row.canonical: row for row in session.scalars(select(Address))}
     home = by_address["liweihome@gmail.com"]
     assert home.person_id == by_address["li.wei@acme-gmbh.de"].person_id
-    assert (home.link_state, home.link_rule) == ("auto", "signature-phone")
+    assert (home.link_state, home.link_rule) == ("auto", "signature")
     assert [s.state for s in rows(database, rep, Suggestion)] in ([], ["accepted"])
 
 
@@ -222,7 +222,7 @@ def test_same_phone_with_another_name_is_only_suggested(database, rep) -> None: 
     observe(database, rep, message(63, "Anna Becker <anna.b@gmail.com>",
                                    body=SIGNED.format(name="Anna Becker")), now=NOW)
     (suggestion,) = rows(database, rep, Suggestion)
-    assert suggestion.rule == "signature-phone" and suggestion.state == "open"
+    assert suggestion.rule == "signature" and suggestion.state == "open"
     assert len(rows(database, rep, Person)) == 2
 
 
@@ -250,3 +250,21 @@ def test_reply_to_under_another_name_is_no_evidence(database, rep) -> None:  # n
     observe(database, rep, message(80, "Li Wei <li.wei@acme-gmbh.de>",
                                    reply_to="Payments Dept <pay@other-mail.com>"), now=NOW)
     assert [s.rule for s in rows(database, rep, Suggestion)] == []
+
+
+
+TITLED = ("Dear Anna,\nplease confirm.\n\nBest regards\nLi Wei\nPurchasing Manager\n"
+          "Acme GmbH\n")
+
+
+def test_same_name_and_title_in_the_signature_links_matching_display_names(
+    database, rep  # noqa: ANN001
+) -> None:
+    observe(database, rep, message(100, "Li Wei <li.wei@acme-gmbh.de>", body=TITLED), now=NOW)
+    observe(database, rep, message(101, "Li Wei <lw.private@outlook.com>", body=TITLED),
+            now=NOW)
+    with database.session(rep.tenant_id) as session:
+        by_address = {row.canonical: row for row in session.scalars(select(Address))}
+    private = by_address["lw.private@outlook.com"]
+    assert private.person_id == by_address["li.wei@acme-gmbh.de"].person_id
+    assert private.link_rule == "signature"

@@ -9,8 +9,9 @@ Implemented so far:
 - ``plus-address``: ``a+tag@`` at a domain hosted on Google Workspace or Microsoft 365 is the
   mailbox ``a@``: the same person, automatically.
 - ``first-seen``: a new personal address starts its own person, named by its display name.
-- ``signature-phone``: the sender's signature names a phone known from another person: the
-  same person when the display names match too (automatic), else a suggestion.
+- ``signature``: the sender's signature names a phone, or the same full name and job title,
+  known from another person: the same person when the display names match too (automatic),
+  else a suggestion.
 - ``reply-to``: a message from X names Y as Reply-To under the same display name: suggested;
   automatic only after several such messages that passed DMARC at the receiving system.
 - ``same-name``: the same normalized full name on another person: suggested, never automatic;
@@ -29,7 +30,7 @@ from mailmatrix.addresses.classify import AddressReport
 from mailmatrix.addresses.hosting import GOOGLE_WORKSPACE, MICROSOFT_365
 from mailmatrix.addresses.lookalike import LookalikeMatch
 from mailmatrix.addresses.parse import ParsedAddress
-from mailmatrix.addresses.signature import Phone
+from mailmatrix.addresses.signature import SignatureFacts
 from mailmatrix.customers.customer_type import CompanyStats, company_type, individual_type
 from mailmatrix.customers.lookalikes import imitated_domain
 from mailmatrix.customers.models import (
@@ -81,46 +82,66 @@ def apply_rules(session: Session, touched: Sequence[Touched], now: datetime
 
 
 def apply_signature(session: Session, row: Address, display_name: str,
-                    phones: Sequence[Phone], now: datetime) -> set[int]:
-    """``signature-phone``: the sender's signature names a phone already known from another
-    person. The same display name too: the same person (automatic). Else: a suggestion.
-    Returns the persons touched; the phones are remembered for the sender's person."""
-    if row.kind == "role" or row.person_id is None or not phones \
-            or _imitates_a_customer(session, row):
+                    signature: SignatureFacts, now: datetime) -> set[int]:
+    """``signature``: the sender's signature names a phone, or the same full name and job title,
+    already known from another person. The same display name too: the same person
+    (automatic). Else: a suggestion. Returns the persons touched; the evidence is remembered
+    for the sender's person."""
+    if row.kind == "role" or row.person_id is None or _imitates_a_customer(session, row):
         return set()
     tenant_id = session.info["tenant_id"]
     touched = {row.person_id}
+    signed = _signature_key(signature)
+    evidence: list[tuple[int, str]] = []  # (other person, what they share)
+    for phone in signature.phones:
+        evidence += [(other, f"same phone {phone.e164} in the signature")
+                     for other in session.scalars(select(PersonPhone.person_id).where(
+                         PersonPhone.tenant_id == tenant_id, PersonPhone.e164 == phone.e164,
+                         PersonPhone.person_id != row.person_id))]
+    if signed:
+        evidence += [(other, f"same name and title '{signature.name}, {signature.title}' "
+                             "in the signature")
+                     for other in session.scalars(select(Person.id).where(
+                         Person.tenant_id == tenant_id, Person.signature_key == signed,
+                         Person.id != row.person_id))]
     key = name_key(display_name)
-    for phone in phones:
-        owners = session.scalars(select(PersonPhone.person_id).where(
-            PersonPhone.tenant_id == tenant_id, PersonPhone.e164 == phone.e164,
-            PersonPhone.person_id != row.person_id)).all()
-        for other_id in owners:
-            other = session.get(Person, other_id)
-            if other is None or _refused(session, row, other_id):
-                continue
-            if key and key == other.name_key and row.link_rule == "first-seen":
-                row.person_id, row.link_state, row.link_rule = other_id, "auto", "signature-phone"
-                touched.add(other_id)
-                for waiting in session.scalars(select(Suggestion).where(
-                        Suggestion.tenant_id == tenant_id, Suggestion.address_id == row.id,
-                        Suggestion.person_id == other_id, Suggestion.state == "open")):
-                    waiting.state = "accepted"  # the evidence settled it
-                continue
-            reasons = [f"same phone {phone.e164} in the signature as {other.display_name}"]
-            suggestion = get_or_create(
-                session, Suggestion,
-                {"tenant_id": tenant_id, "address_id": row.id, "person_id": other_id},
-                {"rule": "signature-phone", "confidence": 0.7, "reasons": reasons,
-                 "state": "open", "created_at": now})
-            if suggestion.state == "open" and suggestion.confidence < 0.7:
-                suggestion.rule, suggestion.confidence = "signature-phone", 0.7
-                suggestion.reasons = [*suggestion.reasons, *reasons]
-    for phone in phones:
+    for other_id, shared in evidence:
+        other = session.get(Person, other_id)
+        if other is None or _refused(session, row, other_id) or row.person_id == other_id:
+            continue
+        if key and key == other.name_key and row.link_rule == "first-seen":
+            row.person_id, row.link_state, row.link_rule = other_id, "auto", "signature"
+            touched.add(other_id)
+            for waiting in session.scalars(select(Suggestion).where(
+                    Suggestion.tenant_id == tenant_id, Suggestion.address_id == row.id,
+                    Suggestion.person_id == other_id, Suggestion.state == "open")):
+                waiting.state = "accepted"  # the evidence settled it
+            continue
+        reasons = [f"{shared} as {other.display_name}"]
+        suggestion = get_or_create(
+            session, Suggestion,
+            {"tenant_id": tenant_id, "address_id": row.id, "person_id": other_id},
+            {"rule": "signature", "confidence": 0.7, "reasons": reasons, "state": "open",
+             "created_at": now})
+        if suggestion.state == "open" and suggestion.confidence < 0.7:
+            suggestion.rule, suggestion.confidence = "signature", 0.7
+            suggestion.reasons = [*suggestion.reasons, *reasons]
+    person = session.get(Person, row.person_id)
+    if person is not None and signed and not person.signature_key:
+        person.signature_key = signed
+    for phone in signature.phones:
         get_or_create(session, PersonPhone,
                       {"tenant_id": tenant_id, "e164": phone.e164, "person_id": row.person_id},
                       {"kind": phone.kind, "created_at": now})
     return touched
+
+
+def _signature_key(signature: SignatureFacts) -> str | None:
+    """Full name + job title as signed, folded: a name alone is too common to tell people
+    apart, a name with the same title at the same time rarely is."""
+    name = name_key(signature.name)
+    title = " ".join((signature.title or "").casefold().split())
+    return f"{name}|{title}"[:400] if name and title else None
 
 
 REPLY_TO_AUTO_AFTER = 3  # messages with the pair, each passing DMARC at the receiving system

@@ -113,13 +113,16 @@ class CompanyDomain(TenantScoped, Base):
 class Person(TenantScoped, Base):
     __tablename__ = "persons"
     __table_args__ = (Index("ix_persons_name_key", "tenant_id", "name_key"),
-                      Index("ix_persons_company", "tenant_id", "company_id"))
+                      Index("ix_persons_company", "tenant_id", "company_id"),
+                      Index("ix_persons_signature", "tenant_id", "signature_key"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
     display_name: Mapped[str] = mapped_column(String(255), default="")
     names: Mapped[list] = mapped_column(JSON, default=list)  # every display name seen
     name_key: Mapped[str] = mapped_column(String(255), default="")  # folded name
+    # folded name + job title as signed ("li wei|purchasing manager"): linking evidence
+    signature_key: Mapped[str | None] = mapped_column(String(400))
     primary_address_id: Mapped[int | None] = mapped_column(
         ForeignKey("addresses.id", use_alter=True))
     primary_raw: Mapped[str | None] = mapped_column(String(320))  # a raw form actually seen

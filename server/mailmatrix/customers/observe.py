@@ -190,7 +190,7 @@ class _Batch:
             signature = signature_facts(facts.body, sender_name=sender.parsed.display_name or None,
                                         default_region=sender.report.region)
             self.persons |= linking.apply_signature(
-                self.session, sender_row, sender.parsed.display_name, signature.phones, self.now)
+                self.session, sender_row, sender.parsed.display_name, signature, self.now)
         return _Pending(observation, sender_row.id if sender_row else None)
 
     def prefetch_known(self, keys: list[str]) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 11:49:32.803796
+Create Date: 2026-11-27 11:59:11.618715
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ def upgrade() -> None:
     sa.Column('display_name', sa.String(length=255), nullable=False),
     sa.Column('names', sa.JSON(), nullable=False),
     sa.Column('name_key', sa.String(length=255), nullable=False),
+    sa.Column('signature_key', sa.String(length=400), nullable=True),
     sa.Column('primary_address_id', sa.Integer(), nullable=True),
     sa.Column('primary_raw', sa.String(length=320), nullable=True),
     sa.Column('primary_pinned', sa.Boolean(), nullable=False),
@@ -122,6 +123,7 @@ def upgrade() -> None:
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.create_index('ix_persons_company', ['tenant_id', 'company_id'], unique=False)
         batch_op.create_index('ix_persons_name_key', ['tenant_id', 'name_key'], unique=False)
+        batch_op.create_index('ix_persons_signature', ['tenant_id', 'signature_key'], unique=False)
 
     op.create_table('addresses',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -310,6 +312,7 @@ def downgrade() -> None:
 
     op.drop_table('addresses')
     with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.drop_index('ix_persons_signature')
         batch_op.drop_index('ix_persons_name_key')
         batch_op.drop_index('ix_persons_company')
 
