@@ -268,3 +268,14 @@ def test_same_name_and_title_in_the_signature_links_matching_display_names(
     private = by_address["lw.private@outlook.com"]
     assert private.person_id == by_address["li.wei@acme-gmbh.de"].person_id
     assert private.link_rule == "signature"
+
+
+def test_the_same_message_twice_in_one_batch_is_observed_once(database, rep) -> None:  # noqa: ANN001
+    from mailmatrix.customers.observe import observe_many
+
+    facts = message(110, "Li Wei <li.wei@acme-gmbh.de>")
+    first, again = observe_many(database, rep, [facts, facts], now=NOW)
+    assert (first.created, again.created) == (True, False)
+    assert first.observation_id == again.observation_id != 0
+    (address,) = rows(database, rep, Address)
+    assert address.count_in == 1

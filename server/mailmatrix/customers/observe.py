@@ -111,11 +111,14 @@ class _Tally:
 
 @dataclass
 class _Pending:
+    """A result whose observation id is known only after the batch is flushed."""
+
     observation: Observation
     sender_address_id: int | None
+    created: bool = True
 
     def result(self) -> ObserveResult:
-        return ObserveResult(self.observation.id, True, self.observation.direction,
+        return ObserveResult(self.observation.id, self.created, self.observation.direction,
                              self.sender_address_id)
 
 
@@ -127,7 +130,7 @@ class _Batch:
         self.forms: dict[str, AddressForm] = {}
         self.tallies: dict[int, _Tally] = {}
         self.form_tallies: dict[int, _Tally] = {}
-        self.keys: set[str] = set()
+        self.pending: dict[str, _Pending] = {}  # message key -> this batch's observation
         self.existing: dict[str, Observation] = {}
         self.participants: list[tuple[Observation, int, str, str | None]] = []
         self.persons: set[int] = set()
@@ -170,7 +173,6 @@ class _Batch:
             formal_kinds=list(dict.fromkeys(matter.kind for matter in matters)),
             provenance=facts.provenance, created_at=self.now)
         self.session.add(observation)
-        self.keys.add(key)
         for item in external:
             self.participants.append((observation, rows[item.report.canonical or ""].id,
                                       item.role, item.parsed.display_name or None))
@@ -191,7 +193,9 @@ class _Batch:
                                         default_region=sender.report.region)
             self.persons |= linking.apply_signature(
                 self.session, sender_row, sender.parsed.display_name, signature, self.now)
-        return _Pending(observation, sender_row.id if sender_row else None)
+        pending = self.pending[key] = _Pending(observation,
+                                               sender_row.id if sender_row else None)
+        return pending
 
     def prefetch_known(self, keys: list[str]) -> None:
         """One query for the whole batch instead of one per message."""
@@ -202,9 +206,10 @@ class _Batch:
                     Observation.message_key.in_(keys[start:start + 500]))):
                 self.existing[row.message_key] = row
 
-    def _known(self, key: str) -> ObserveResult | None:
-        if key in self.keys:  # the same message twice in one batch
-            return ObserveResult(0, False, "in", None)
+    def _known(self, key: str) -> ObserveResult | _Pending | None:
+        earlier = self.pending.get(key)
+        if earlier is not None:  # the same message twice in one batch
+            return _Pending(earlier.observation, earlier.sender_address_id, created=False)
         existing = self.existing.get(key)
         if existing is None:
             return None
