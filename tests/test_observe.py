@@ -279,3 +279,13 @@ def test_the_same_message_twice_in_one_batch_is_observed_once(database, rep) -> 
     assert first.observation_id == again.observation_id != 0
     (address,) = rows(database, rep, Address)
     assert address.count_in == 1
+
+
+def test_a_new_address_signing_as_a_thread_participant_is_suggested(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(120, "Li Wei <li.wei@acme-gmbh.de>",
+                                   references="<thread-1@acme>"), now=NOW)
+    body = "Hello,\nsee the new price list.\n\nBest regards\nLi Wei\n"
+    observe(database, rep, message(121, "Home <lw.home@163.com>",
+                                   references="<thread-1@acme> <m120@test>", body=body), now=NOW)
+    suggestions = rows(database, rep, Suggestion)
+    assert [s.rule for s in suggestions] == ["thread-signature"]

@@ -14,6 +14,8 @@ Implemented so far:
   else a suggestion.
 - ``reply-to``: a message from X names Y as Reply-To under the same display name: suggested;
   automatic only after several such messages that passed DMARC at the receiving system.
+- ``thread-signature``: a new address answers in a thread and signs with the name of a person
+  who wrote earlier in it: suggested.
 - ``same-name``: the same normalized full name on another person: suggested, never automatic;
   less confident when the name is common in the tenant, more when the local parts match.
 """
@@ -142,6 +144,30 @@ def _signature_key(signature: SignatureFacts) -> str | None:
     name = name_key(signature.name)
     title = " ".join((signature.title or "").casefold().split())
     return f"{name}|{title}"[:400] if name and title else None
+
+
+def apply_thread_signature(session: Session, row: Address, observation: Observation,
+                           signature: SignatureFacts, now: datetime) -> None:
+    """``thread-signature``: a new address answers in a thread and signs with the name of a
+    person who wrote earlier in that thread (a colleague's box, a home account): suggested."""
+    signed = name_key(signature.name)
+    if not signed or row.kind == "role" or row.link_rule != "first-seen" \
+            or _imitates_a_customer(session, row):
+        return
+    earlier = session.scalars(select(Address.person_id).join(
+        Observation, Observation.sender_address_id == Address.id).where(
+        Observation.tenant_id == row.tenant_id, Address.tenant_id == row.tenant_id,
+        Observation.thread_key == observation.thread_key, Observation.id != observation.id,
+        Address.person_id.is_not(None), Address.person_id != row.person_id).distinct()).all()
+    for person_id in earlier:
+        person = session.get(Person, person_id)
+        if person is None or person.name_key != signed or _refused(session, row, person_id):
+            continue
+        get_or_create(session, Suggestion,
+                      {"tenant_id": row.tenant_id, "address_id": row.id, "person_id": person_id},
+                      {"rule": "thread-signature", "confidence": 0.6, "state": "open",
+                       "reasons": [f"answers in a thread of {person.display_name} and signs "
+                                   f"as '{signature.name}'"], "created_at": now})
 
 
 REPLY_TO_AUTO_AFTER = 3  # messages with the pair, each passing DMARC at the receiving system

@@ -193,6 +193,9 @@ class _Batch:
                                         default_region=sender.report.region)
             self.persons |= linking.apply_signature(
                 self.session, sender_row, sender.parsed.display_name, signature, self.now)
+            if observation.thread_key:
+                linking.apply_thread_signature(self.session, sender_row, observation,
+                                               signature, self.now)
         pending = self.pending[key] = _Pending(observation,
                                                sender_row.id if sender_row else None)
         return pending
