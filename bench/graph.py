@@ -49,8 +49,14 @@ def generate_mbox(path: Path, count: int, seed: int = 5) -> None:
     """Correspondents as in a real mailbox: a few thousand people, each with a fixed name and
     one to three addresses, most messages from people written to before."""
     rng = random.Random(seed)
-    companies = [f"company{n}-trading.{rng.choice(('de', 'com', 'cn', 'co.jp', 'com.br'))}"
-                 for n in range(max(10, count // 60))]
+    # Distinct made-up names: real companies do not differ by one digit (that would make them
+    # lookalikes of each other and keep them from becoming companies).
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+    names: set[str] = set()
+    while len(names) < max(10, count // 60):
+        names.add("".join(rng.choice(syllables) for _ in range(rng.randint(3, 4))))
+    companies = [f"{name}-{rng.choice(('trading', 'gmbh', 'industrial', 'co'))}."
+                 f"{rng.choice(('de', 'com', 'cn', 'co.jp', 'com.br'))}" for name in sorted(names)]
     people = []
     for number in range(max(50, count // 20)):
         first, last = rng.choice(FIRST), rng.choice(LAST)

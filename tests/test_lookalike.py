@@ -271,3 +271,12 @@ def test_check_never_raises_anything_but_invalid_address(text: str) -> None:
         return
     assert match is None or (match.technique in TECHNIQUES and 0.0 <= match.score <= 1.0)
 
+
+
+def test_a_customer_domain_added_later_is_protected_without_a_rebuild() -> None:
+    index = LookalikeIndex(["acme-gmbh.de"])
+    assert index.check("newco-tradlng.de") is None
+    index.add("newco-trading.de")
+    match = index.check("newco-tradlng.de")
+    assert match is not None and match.lookalike_of == "newco-trading.de"
+    assert index.check("newco-trading.de") is None

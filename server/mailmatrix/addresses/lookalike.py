@@ -130,6 +130,8 @@ def _post(index: dict, key: str, id_: int) -> None:
         index[key] = id_
     elif type(current) is int:
         index[key] = [current, id_]
+    elif type(current) is tuple:  # frozen by the build; a later add() extends it
+        index[key] = (*current, id_)
     else:
         current.append(id_)
 
@@ -221,6 +223,10 @@ class LookalikeIndex:
             _post(self._coarse, coarse_key(key), id_)
         _post(self._flat, flat(key), id_)
         _post(self._flat_suffix, flat(key) + name.suffix.replace(".", ""), id_)
+
+    def add(self, domain: str) -> None:
+        """Protect one more customer domain, without rebuilding the index."""
+        self._add(_parse_known(domain), _TENANT)
 
     def __len__(self) -> int:
         """How many registrable domains are protected (known, linked and well-known)."""

@@ -17,6 +17,7 @@ from mailmatrix.addresses.canonical import canonical_address
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
+from mailmatrix.customers.lookalikes import remember_customer_domain
 from mailmatrix.customers.models import (
     Address,
     AuditEvent,
@@ -232,7 +233,10 @@ def join_company_domain(database: Database, principal: Principal, domain: str,
             CompanyDomain.domain == name)).first()
         before = {"company_id": link.company_id if link else None}
         if link is None:
-            session.add(CompanyDomain(domain=name, company_id=anchor.company_id))
+            link = CompanyDomain(domain=name, company_id=anchor.company_id)
+            session.add(link)
+            session.flush()
+            remember_customer_domain(session, principal.tenant_id, name, link.id)
         else:
             link.company_id = anchor.company_id
         for row in session.scalars(select(Address).where(

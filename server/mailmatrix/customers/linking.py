@@ -34,7 +34,7 @@ from mailmatrix.addresses.lookalike import LookalikeMatch
 from mailmatrix.addresses.parse import ParsedAddress
 from mailmatrix.addresses.signature import SignatureFacts
 from mailmatrix.customers.customer_type import CompanyStats, company_type, individual_type
-from mailmatrix.customers.lookalikes import imitated_domain
+from mailmatrix.customers.lookalikes import imitated_domain, remember_customer_domain
 from mailmatrix.customers.models import (
     Address,
     Company,
@@ -248,6 +248,7 @@ def _company_for(session: Session, domain: str, now: datetime) -> Company:
     session.flush()
     link = get_or_create(session, CompanyDomain, {"tenant_id": tenant_id, "domain": domain},
                          {"company_id": company.id})
+    remember_customer_domain(session, tenant_id, domain, link.id)  # protected from now on
     if link.company_id != company.id:  # another process named the domain's company first
         session.delete(company)
         return session.get(Company, link.company_id)  # type: ignore[return-value]

@@ -20,7 +20,36 @@ _INDEXES: TTLCache[tuple[str, int], tuple[int, LookalikeIndex]] = TTLCache(256, 
 _LOCK = threading.Lock()
 
 
+SESSION_KEY = "mailmatrix.lookalike_index"
+
+
+def remember_customer_domain(session: Session, tenant_id: int, domain: str,
+                             domain_id: int) -> None:
+    """A session added a customer domain: protect it in the index at once (no rebuild)."""
+    held = session.info.get(SESSION_KEY)
+    if held is None or held[0] != tenant_id:
+        return
+    index = held[1]
+    index.add(domain)
+    key = (str(session.get_bind().url), tenant_id)
+    with _LOCK:
+        cached = _INDEXES.get(key)
+        if cached is not None and cached[1] is index:
+            _INDEXES[key] = (max(cached[0], domain_id), index)
+
+
 def customer_domain_index(session: Session, tenant_id: int) -> LookalikeIndex:
+    # Within one session (one message, or one ingest batch) the index is reused, and extended
+    # as the session adds customer domains; other writers' additions are seen next session.
+    held = session.info.get(SESSION_KEY)
+    if held is not None and held[0] == tenant_id:
+        return held[1]
+    index = _shared_index(session, tenant_id)
+    session.info[SESSION_KEY] = (tenant_id, index)
+    return index
+
+
+def _shared_index(session: Session, tenant_id: int) -> LookalikeIndex:
     key = (str(session.get_bind().url), tenant_id)
     with _LOCK:
         cached = _INDEXES.get(key)
