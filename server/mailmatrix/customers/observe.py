@@ -176,6 +176,8 @@ class _Batch:
         for item in external:
             self.participants.append((observation, rows[item.report.canonical or ""].id,
                                       item.role, item.parsed.display_name or None))
+        first_seen = {canonical for canonical, row in rows.items() if row.person_id is None
+                      and row.kind != "role"}
         persons, companies = linking.apply_rules(
             self.session, [(rows[i.report.canonical or ""], i.parsed, i.report)
                            for i in external], self.now)
@@ -193,7 +195,7 @@ class _Batch:
                                         default_region=sender.report.region)
             self.persons |= linking.apply_signature(
                 self.session, sender_row, sender.parsed.display_name, signature, self.now)
-            if observation.thread_key:
+            if observation.thread_key and sender.report.canonical in first_seen:
                 linking.apply_thread_signature(self.session, sender_row, observation,
                                                signature, self.now)
         pending = self.pending[key] = _Pending(observation,
