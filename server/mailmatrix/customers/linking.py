@@ -112,22 +112,11 @@ def apply_signature(session: Session, row: Address, display_name: str,
         if other is None or _refused(session, row, other_id) or row.person_id == other_id:
             continue
         if key and key == other.name_key and row.link_rule == "first-seen":
-            row.person_id, row.link_state, row.link_rule = other_id, "auto", "signature"
+            _link_automatically(session, row, other_id, "signature")
             touched.add(other_id)
-            for waiting in session.scalars(select(Suggestion).where(
-                    Suggestion.tenant_id == tenant_id, Suggestion.address_id == row.id,
-                    Suggestion.person_id == other_id, Suggestion.state == "open")):
-                waiting.state = "accepted"  # the evidence settled it
             continue
-        reasons = [f"{shared} as {other.display_name}"]
-        suggestion = get_or_create(
-            session, Suggestion,
-            {"tenant_id": tenant_id, "address_id": row.id, "person_id": other_id},
-            {"rule": "signature", "confidence": 0.7, "reasons": reasons, "state": "open",
-             "created_at": now})
-        if suggestion.state == "open" and suggestion.confidence < 0.7:
-            suggestion.rule, suggestion.confidence = "signature", 0.7
-            suggestion.reasons = [*suggestion.reasons, *reasons]
+        _suggest(session, row, other_id, "signature", 0.7,
+                 [f"{shared} as {other.display_name}"], now)
     person = session.get(Person, row.person_id)
     if person is not None and signed and not person.signature_key:
         person.signature_key = signed
@@ -163,11 +152,9 @@ def apply_thread_signature(session: Session, row: Address, observation: Observat
         person = session.get(Person, person_id)
         if person is None or person.name_key != signed or _refused(session, row, person_id):
             continue
-        get_or_create(session, Suggestion,
-                      {"tenant_id": row.tenant_id, "address_id": row.id, "person_id": person_id},
-                      {"rule": "thread-signature", "confidence": 0.6, "state": "open",
-                       "reasons": [f"answers in a thread of {person.display_name} and signs "
-                                   f"as '{signature.name}'"], "created_at": now})
+        _suggest(session, row, person_id, "thread-signature", 0.6,
+                 [f"answers in a thread of {person.display_name} and signs as "
+                  f"'{signature.name}'"], now)
 
 
 REPLY_TO_AUTO_AFTER = 3  # messages with the pair, each passing DMARC at the receiving system
@@ -190,22 +177,35 @@ def apply_reply_to(session: Session, sender: Address, sender_name: str, reply_to
         Observation.tenant_id == sender.tenant_id, Observation.sender_address_id == sender.id,
         Observation.reply_to_address_id == reply_to.id, Observation.auth_result == "pass")) or 0
     if verified >= REPLY_TO_AUTO_AFTER and reply_to.link_rule == "first-seen":
-        reply_to.person_id, reply_to.link_state, reply_to.link_rule = (
-            sender.person_id, "auto", "reply-to")
+        _link_automatically(session, reply_to, sender.person_id, "reply-to")
         return {sender.person_id}
-    reasons = [f"{sender.canonical} asks for replies to it under the same name",
-               f"{verified} such message{'s' if verified != 1 else ''} passed DMARC"]
+    _suggest(session, reply_to, sender.person_id, "reply-to", REPLY_TO_CONFIDENCE,
+             [f"{sender.canonical} asks for replies to it under the same name",
+              f"{verified} such message{'s' if verified != 1 else ''} passed DMARC"], now)
+    return set()
+
+
+def _suggest(session: Session, row: Address, person_id: int, rule: str, confidence: float,
+             reasons: list[str], now: datetime) -> None:
+    """Offer "``row`` is ``person_id``". One suggestion per pair: the user's answer stays, the
+    same rule refreshes its evidence, and another rule replaces it only with more confidence."""
     suggestion = get_or_create(
         session, Suggestion,
-        {"tenant_id": sender.tenant_id, "address_id": reply_to.id,
-         "person_id": sender.person_id},
-        {"rule": "reply-to", "confidence": REPLY_TO_CONFIDENCE, "reasons": reasons,
-         "state": "open", "created_at": now})
-    if suggestion.state == "open" and suggestion.confidence <= REPLY_TO_CONFIDENCE:
-        # stronger than a name alone: the suggestion now rests on the Reply-To evidence
-        suggestion.rule, suggestion.confidence = "reply-to", REPLY_TO_CONFIDENCE
-        suggestion.reasons = reasons
-    return set()
+        {"tenant_id": row.tenant_id, "address_id": row.id, "person_id": person_id},
+        {"rule": rule, "confidence": confidence, "reasons": reasons, "state": "open",
+         "created_at": now})
+    if suggestion.state == "open" and (suggestion.rule == rule
+                                       or confidence > suggestion.confidence):
+        suggestion.rule, suggestion.confidence, suggestion.reasons = rule, confidence, reasons
+
+
+def _link_automatically(session: Session, row: Address, person_id: int, rule: str) -> None:
+    """A rule's certain link; suggestions waiting for the same pair are settled by it."""
+    row.person_id, row.link_state, row.link_rule = person_id, "auto", rule
+    for waiting in session.scalars(select(Suggestion).where(
+            Suggestion.tenant_id == row.tenant_id, Suggestion.address_id == row.id,
+            Suggestion.person_id == person_id, Suggestion.state == "open")):
+        waiting.state = "accepted"
 
 
 def _refused(session: Session, row: Address, person_id: int) -> bool:
@@ -266,7 +266,7 @@ def _link_plus_address(session: Session, row: Address, now: datetime) -> bool:
         Address.canonical == f"{local.partition('+')[0]}@{domain}")).first()
     if base is None or base.person_id is None or _refused(session, row, base.person_id):
         return False
-    row.person_id, row.link_state, row.link_rule = base.person_id, "auto", "plus-address"
+    _link_automatically(session, row, base.person_id, "plus-address")
     return True
 
 
@@ -333,14 +333,7 @@ def _suggest_same_name(session: Session, row: Address, person: Person, now: date
             reasons.append(f"same mailbox name '{local}'")
         if sharing >= COMMON_NAME_PERSONS:
             reasons.append(f"{sharing} people share this name in your contacts")
-        suggestion = get_or_create(
-            session, Suggestion,
-            {"tenant_id": tenant_id, "address_id": row.id, "person_id": other.id},
-            {"rule": "same-name", "confidence": round(confidence, 2), "reasons": reasons,
-             "state": "open", "created_at": now})
-        if suggestion.state == "open":
-            suggestion.confidence = round(confidence, 2)
-            suggestion.reasons = reasons
+        _suggest(session, row, other.id, "same-name", round(confidence, 2), reasons, now)
 
 
 def _update_company_type(session: Session, company_id: int) -> None:
