@@ -61,8 +61,9 @@ class MxLookup:
 
     def lookup_now(self, domain: str) -> Sequence[str] | None:
         """Look up (or join the queued lookup) and wait at most the time budget."""
-        if self.known(domain) is not None:
-            return self._answers.get(domain)
+        hosts = self.known(domain)
+        if hosts is not None:
+            return hosts
         with self._lock:
             future = self._pending.get(domain)
         if future is None:

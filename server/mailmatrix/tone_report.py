@@ -12,8 +12,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import BinaryIO
 
+from mailmatrix.mail_headers import header_text
 from mailmatrix.mailfiles import MailFileError, read_mail
-from mailmatrix.tone.email_input import UnreadableMessage, header_text, message_for_tone
+from mailmatrix.tone.email_input import UnreadableMessage, message_for_tone
 from mailmatrix.tone.hint import ToneHint, tone_hint
 
 

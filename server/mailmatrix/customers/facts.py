@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from email.errors import HeaderParseError
-from email.header import decode_header, make_header
 from email.message import Message
+
+from mailmatrix.mail_headers import decoded, header_text
 
 CLIENT_SUPPLIED = "client-supplied"
 VERIFIED = "verified"
@@ -41,24 +41,6 @@ class MessageFacts:
         return "sha256:" + digest.hexdigest()
 
 
-def _header(message: Message, name: str) -> str:
-    try:
-        values = message.get_all(name) or []
-    except (ValueError, IndexError, TypeError, AttributeError, LookupError):
-        return ""
-    return ", ".join(_text(value) for value in values)
-
-
-def _text(value: object) -> str:
-    """A header as text: decoded already (default policy), or raw with encoded words."""
-    if not isinstance(value, str) or "=?" not in value:
-        return str(value)
-    try:
-        return str(make_header(decode_header(value)))
-    except (HeaderParseError, LookupError, UnicodeError, ValueError):
-        return value
-
-
 def _plain_body(message: Message) -> str | None:
     """The first text/plain part, decoded with its charset (any policy)."""
     for part in message.walk():
@@ -77,21 +59,21 @@ def _plain_body(message: Message) -> str | None:
 
 def facts_from_email(message: Message, provenance: str = CLIENT_SUPPLIED) -> MessageFacts:
     try:
-        authentication = tuple(_text(value) for value in
+        authentication = tuple(decoded(value) for value in
                                message.get_all("Authentication-Results") or ())
     except (ValueError, IndexError, TypeError, AttributeError, LookupError):
         authentication = ()
     return MessageFacts(
-        from_=_header(message, "From"),
-        sender=_header(message, "Sender"),
-        reply_to=_header(message, "Reply-To"),
-        to=_header(message, "To"),
-        cc=_header(message, "Cc"),
-        date=_header(message, "Date"),
-        message_id=_header(message, "Message-ID"),
-        in_reply_to=_header(message, "In-Reply-To"),
-        references=_header(message, "References"),
-        subject=_header(message, "Subject"),
+        from_=header_text(message, "From"),
+        sender=header_text(message, "Sender"),
+        reply_to=header_text(message, "Reply-To"),
+        to=header_text(message, "To"),
+        cc=header_text(message, "Cc"),
+        date=header_text(message, "Date"),
+        message_id=header_text(message, "Message-ID"),
+        in_reply_to=header_text(message, "In-Reply-To"),
+        references=header_text(message, "References"),
+        subject=header_text(message, "Subject"),
         authentication_results=authentication,
         body=_plain_body(message),
         provenance=provenance,

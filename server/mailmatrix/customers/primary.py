@@ -5,6 +5,8 @@ form actually seen, and says why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,9 +44,14 @@ def _rank(row: Address) -> tuple[int, int, str]:
 def _most_used_form(session: Session, row: Address) -> str:
     forms = session.scalars(select(AddressForm).where(AddressForm.tenant_id == row.tenant_id,
                                                       AddressForm.address_id == row.id)).all()
+    return preferred_form(row, forms)
+
+
+def preferred_form(row: Address, forms: Sequence[AddressForm]) -> str:
+    """The raw form to show and to write to: the plain form the customer uses most, not a
+    "+platform" registration variant; the canonical form when none was recorded."""
     if not forms:
         return row.canonical
-    # The plain form the customer uses most, not a "+platform" registration variant.
     return max(forms, key=lambda form: (form.tag is None, form.count)).raw
 
 

@@ -22,6 +22,7 @@ from mailmatrix.customers.models import (
     Person,
     Suggestion,
 )
+from mailmatrix.customers.primary import preferred_form
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,8 @@ def _address_views(session: Session, rows: list[Address], person: Person | None
 
 def _address_view(row: Address, forms: list[AddressForm], person: Person | None
                   ) -> AddressView:
-    plain = max(forms, key=lambda form: (form.tag is None, form.count), default=None)
     return AddressView(
-        address=plain.raw if plain else row.canonical, canonical=row.canonical, kind=row.kind,
+        address=preferred_form(row, forms), canonical=row.canonical, kind=row.kind,
         provider=row.provider, hosting=row.hosting, label=row.label,
         primary=bool(person and person.primary_address_id == row.id),
         link_state=row.link_state, first_seen=_iso(row.first_seen),

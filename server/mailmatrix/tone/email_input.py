@@ -6,6 +6,7 @@ from email.message import EmailMessage
 
 from mailmatrix.addresses.classify import classify_address
 from mailmatrix.mail_dates import utc_offset_minutes
+from mailmatrix.mail_headers import header_text
 from mailmatrix.tone.hint import HistorySummary, MessageForTone
 
 
@@ -25,15 +26,6 @@ def message_body(message: EmailMessage) -> tuple[str, bool]:
     if not isinstance(content, str):
         return "", False
     return content, part.get_content_subtype() == "html"
-
-
-def header_text(message: EmailMessage, name: str) -> str:
-    """A header as text; a header the parser chokes on reads as empty, not as a crash."""
-    try:
-        value = message.get(name)
-    except (ValueError, IndexError, TypeError, AttributeError, LookupError):
-        return ""
-    return "" if value is None else str(value)
 
 
 def message_for_tone(message: EmailMessage, *, history: HistorySummary | None = None,

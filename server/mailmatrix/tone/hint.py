@@ -12,6 +12,7 @@ from datetime import datetime
 
 import phonenumbers
 
+from mailmatrix.addresses.signature import SignatureFacts
 from mailmatrix.tone.cautions import (
     Caution,
     formal_matter_caution,
@@ -142,9 +143,9 @@ def _fact_cues(message: MessageForTone, history: HistorySummary) -> list[Cue]:
     return cues
 
 
-def _countries(message: MessageForTone, signature: object) -> tuple[str, ...]:
+def _countries(message: MessageForTone, signature: SignatureFacts) -> tuple[str, ...]:
     countries = [message.sender_country] if message.sender_country else []
-    for phone in getattr(signature, "phones", ()):
+    for phone in signature.phones:
         country = _country_of_phone(phone.e164)
         if country:
             countries.append(country)
