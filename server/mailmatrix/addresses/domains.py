@@ -59,12 +59,3 @@ def registrable_domain(domain: str) -> str | None:
 def public_suffix(domain: str) -> str | None:
     """The public suffix of a domain (``co.uk`` for ``acme.co.uk``)."""
     return _PSL.publicsuffix(unicode_domain(domain))
-
-
-def split_registrable(domain: str) -> tuple[str, str] | None:
-    """``mail.acme.co.uk`` -> (``acme``, ``co.uk``): the owner's label and its suffix."""
-    registrable = registrable_domain(domain)
-    suffix = public_suffix(domain)
-    if registrable is None or suffix is None:
-        return None
-    return registrable[: -len(suffix) - 1], suffix

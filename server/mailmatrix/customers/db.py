@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -109,10 +109,6 @@ def init_app(app: Flask) -> Database:
 
 def database_of(app: Flask) -> Database:
     return app.extensions[EXTENSION_KEY]
-
-
-def engine_of(app: Flask) -> Engine:
-    return database_of(app).engine
 
 
 @click.group("db", cls=AppGroup)

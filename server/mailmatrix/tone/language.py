@@ -85,11 +85,6 @@ def _identifier() -> LanguageIdentifier:
     return identifier
 
 
-def preload_language_model() -> None:
-    """Pay the model's load time now (app start) instead of on the first panel request."""
-    _identifier()
-
-
 def _count(pattern: re.Pattern[str], text: str, enough: int) -> int:
     """How many matches, counting no further than ``enough`` (all we need to know)."""
     return sum(1 for _ in islice(pattern.finditer(text), enough))
