@@ -1,32 +1,143 @@
-"""The row of one mailbox: found by its canonical form, created on first sight."""
+"""The rows of mailboxes and of their raw forms: found by their key, created on first sight.
+
+``address_row`` is one ORM row (contacts import, a user's edit); ``address_states`` serves a
+batch of messages with one query per few hundred addresses and one multi-row insert for the
+new ones, which is what makes ingest fast.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, domain_facts
 from mailmatrix.addresses.parse import ParsedAddress
-from mailmatrix.customers.models import Address
-from mailmatrix.customers.upsert import get_or_create
+from mailmatrix.customers.models import Address, AddressForm, Person
+from mailmatrix.customers.upsert import get_or_create, insert_missing
+
+CHUNK = 500  # values per IN (...) list: well inside SQLite's and PostgreSQL's limits
+T = TypeVar("T")
+
+
+def address_values(parsed: ParsedAddress, report: AddressReport) -> dict[str, Any]:
+    """A new row's facts. The row is the mailbox; a "+alibaba" registration variant is a form
+    of it, so the row keeps the mailbox's own kind and the variant lives on the AddressForm."""
+    kind = report.kind
+    if kind == "platform" and report.tag:
+        kind = domain_facts(parsed.domain).kind
+    return {"registrable_domain": report.registrable_domain, "kind": kind,
+            "provider": report.provider, "region": report.region, "role": report.role,
+            "hosting": _known_hosting(report), "count_in": 0, "count_out": 0,
+            "formal_count": 0}
 
 
 def address_row(session: Session, parsed: ParsedAddress, report: AddressReport,
                 now: datetime) -> Address:
-    # The row is the mailbox; a "+alibaba" registration variant is a form of it, so the row
-    # keeps the mailbox's own kind and the variant lives on the AddressForm.
-    kind = report.kind
-    if kind == "platform" and report.tag:
-        kind = domain_facts(parsed.domain).kind
     row = get_or_create(
         session, Address,
         {"tenant_id": session.info["tenant_id"], "canonical": report.canonical},
-        {"registrable_domain": report.registrable_domain, "kind": kind,
-         "provider": report.provider, "region": report.region, "role": report.role,
-         "hosting": None if report.hosting == "unknown" else report.hosting,
-         "count_in": 0, "count_out": 0, "formal_count": 0, "created_at": now})
-    known = report.hosting not in (None, "unknown")
-    if known and row.hosting != report.hosting:
-        row.hosting = report.hosting  # learned (or changed) since the row was made
+        {**address_values(parsed, report), "created_at": now})
+    hosting = _known_hosting(report)
+    if hosting and row.hosting != hosting:
+        row.hosting = hosting  # learned (or changed) since the row was made
     return row
+
+
+@dataclass
+class AddressState:
+    """What a batch of messages needs of one address row, read with plain SQL."""
+
+    id: int
+    canonical: str
+    kind: str
+    registrable_domain: str | None
+    person_id: int | None
+    company_id: int | None
+    link_rule: str | None
+    hosting: str | None
+    signature_read_at: datetime | None
+    names: list[str] = field(default_factory=list)  # display names its person is known by
+
+
+def address_states(session: Session, tenant_id: int,
+                   seen: Iterable[tuple[ParsedAddress, AddressReport]],
+                   now: datetime) -> dict[str, AddressState]:
+    """The state of every address in ``seen`` by canonical form, rows created for new ones and
+    hosting brought up to date where the MX records have become known."""
+    wanted: dict[str, tuple[ParsedAddress, AddressReport]] = {}
+    for parsed, report in seen:
+        if report.canonical and (report.canonical not in wanted
+                                 or _known_hosting(report)):
+            wanted[report.canonical] = (parsed, report)
+    states = _load(session, tenant_id, list(wanted))
+    missing = [canonical for canonical in wanted if canonical not in states]
+    insert_missing(session, Address, [
+        {"tenant_id": tenant_id, "canonical": canonical,
+         **address_values(*wanted[canonical]), "created_at": now}
+        for canonical in missing], key=("tenant_id", "canonical"))
+    states.update(_load(session, tenant_id, missing))
+    learned = [(states[canonical], hosting) for canonical, (_, report) in wanted.items()
+               if (hosting := _known_hosting(report)) and states[canonical].hosting != hosting]
+    if learned:
+        session.execute(_SET_HOSTING, [{"tenant": tenant_id, "row": state.id, "hosting": hosting}
+                                       for state, hosting in learned])
+        for state, hosting in learned:
+            state.hosting = hosting
+    return states
+
+
+def form_ids(session: Session, tenant_id: int, forms: dict[str, tuple[int, str | None]],
+             ) -> dict[str, int]:
+    """Ids of raw forms (``raw -> (address id, tag)``), created where missing."""
+    found = _form_ids(session, tenant_id, list(forms))
+    missing = [raw for raw in forms if raw not in found]
+    insert_missing(session, AddressForm, [
+        {"tenant_id": tenant_id, "raw": raw, "address_id": forms[raw][0], "tag": forms[raw][1],
+         "count": 0} for raw in missing], key=("tenant_id", "raw"))
+    found.update(_form_ids(session, tenant_id, missing))
+    return found
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _load(session: Session, tenant_id: int, canonicals: list[str]) -> dict[str, AddressState]:
+    states: dict[str, AddressState] = {}
+    for part in chunks(canonicals):
+        rows = session.execute(
+            select(Address.id, Address.canonical, Address.kind, Address.registrable_domain,
+                   Address.person_id, Address.company_id, Address.link_rule, Address.hosting,
+                   Address.signature_read_at, Person.names)
+            .outerjoin(Person, (Person.id == Address.person_id)
+                       & (Person.tenant_id == tenant_id))
+            .where(Address.tenant_id == tenant_id, Address.canonical.in_(part)))
+        for row in rows:
+            *columns, names = row
+            states[row.canonical] = AddressState(*columns, names=list(names or []))
+    return states
+
+
+def _form_ids(session: Session, tenant_id: int, raws: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for part in chunks(raws):
+        found.update(session.execute(select(AddressForm.raw, AddressForm.id).where(
+            AddressForm.tenant_id == tenant_id, AddressForm.raw.in_(part))).all())
+    return found
+
+
+def _known_hosting(report: AddressReport) -> str | None:
+    return None if report.hosting in (None, "unknown") else report.hosting
+
+
+_ADDRESSES = Address.__table__
+_SET_HOSTING = (update(_ADDRESSES)
+                .where(_ADDRESSES.c.tenant_id == bindparam("tenant"),
+                       _ADDRESSES.c.id == bindparam("row"))
+                .values(hosting=bindparam("hosting")))

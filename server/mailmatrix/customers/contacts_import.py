@@ -17,7 +17,7 @@ from mailmatrix.customers.contacts import Contact, ImportSummary, iter_addresses
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.models import Address, AuditEvent, LinkDecision, Person
 from mailmatrix.customers.name_key import name_key
-from mailmatrix.customers.primary import choose_primary
+from mailmatrix.customers.summaries import choose_primary
 
 
 def import_contacts(database: Database, principal: Principal,

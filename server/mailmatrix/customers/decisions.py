@@ -27,7 +27,7 @@ from mailmatrix.customers.models import (
     Person,
     Suggestion,
 )
-from mailmatrix.customers.primary import choose_primary
+from mailmatrix.customers.summaries import choose_primary
 
 MUST_LINK, CANNOT_LINK, UNLINK, UNDO = "must-link", "cannot-link", "unlink", "undo"
 

@@ -1,14 +1,10 @@
 """Linking rules: which person and company an address belongs to, each rule named with its
 confidence and evidence. Rules never override a user's decision.
 
-Implemented so far:
-- ``company-domain``: a corporate or role address belongs to the company of its registrable
-  domain (one company per set of domains; free-mail, encrypted, regional and disposable
-  domains never make a company).
-- ``role-mailbox``: role addresses attach to the company, never to a person.
+``first_sight`` applies the rules of a new address in bulk (``company-domain``,
+``role-mailbox``, ``first-seen``) and calls on these for the rest:
 - ``plus-address``: ``a+tag@`` at a domain hosted on Google Workspace or Microsoft 365 is the
   mailbox ``a@``: the same person, automatically.
-- ``first-seen``: a new personal address starts its own person, named by its display name.
 - ``signature``: the sender's signature names a phone, or the same full name and job title,
   known from another person: the same person when the display names match too (automatic),
   else a suggestion.
@@ -16,29 +12,23 @@ Implemented so far:
   automatic only after several such messages that passed DMARC at the receiving system.
 - ``thread-signature``: a new address answers in a thread and signs with the name of a person
   who wrote earlier in it: suggested.
-- ``same-name``: the same normalized full name on another person: suggested, never automatic;
-  less confident when the name is common in the tenant, more when the local parts match.
+- ``same-name`` (see ``same_name``): a known address under a new display name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mailmatrix.addresses.classify import AddressReport
 from mailmatrix.addresses.hosting import GOOGLE_WORKSPACE, MICROSOFT_365
 from mailmatrix.addresses.lookalike import LookalikeMatch
-from mailmatrix.addresses.parse import ParsedAddress
 from mailmatrix.addresses.signature import SignatureFacts
-from mailmatrix.customers.customer_type import CompanyStats, company_type, individual_type
-from mailmatrix.customers.lookalikes import imitated_domain, remember_customer_domain
+from mailmatrix.customers.lookalikes import imitated_domain
 from mailmatrix.customers.models import (
     Address,
-    Company,
-    CompanyDomain,
     LinkDecision,
     Observation,
     Person,
@@ -46,41 +36,23 @@ from mailmatrix.customers.models import (
     Suggestion,
 )
 from mailmatrix.customers.name_key import name_key
-from mailmatrix.customers.primary import choose_primary
+from mailmatrix.customers.same_name import suggest_same_names
+from mailmatrix.customers.suggestions import Offer, offer
 from mailmatrix.customers.upsert import get_or_create
 
 COMPANY_KINDS = frozenset({"corporate", "role"})
 PLUS_ADDRESSING_HOSTS = frozenset({GOOGLE_WORKSPACE, MICROSOFT_365})
-COMMON_NAME_PERSONS = 3  # a name key shared by this many persons is common in the tenant
-MAX_SUGGESTIONS = 5  # per new address: past that the name is too common to tell anything
-
-Touched = tuple[Address, ParsedAddress, AddressReport]
 
 
-def apply_rules(session: Session, touched: Sequence[Touched], now: datetime
-                ) -> tuple[set[int], set[int]]:
-    """Link the addresses a message touched; returns the persons and companies touched, whose
-    summaries (primary, customer type) ``update_summaries`` recomputes."""
-    persons: set[int] = set()
-    for row, parsed, _report in touched:
-        if row.kind in COMPANY_KINDS and row.company_id is None and row.registrable_domain \
-                and not _imitates_a_customer(session, row):
-            row.company_id = _company_for(session, row.registrable_domain, now).id
-        if row.kind == "role":
-            continue
-        is_new = row.person_id is None
-        if is_new and not _link_plus_address(session, row, now):
-            _first_seen(session, row, parsed, now)
-        person = session.get(Person, row.person_id)
-        if person is not None:
-            new_name = _remember_name(person, parsed.display_name, now)
-            if person.company_id is None and row.company_id is not None:
-                person.company_id = row.company_id
-            persons.add(person.id)
-            if is_new or new_name:  # only new evidence can make a new suggestion
-                _suggest_same_name(session, row, person, now)
-    companies = {row.company_id for row, _, _ in touched if row.company_id is not None}
-    return persons, companies
+def remember_name(session: Session, row: Address, display_name: str, now: datetime
+                  ) -> int | None:
+    """A known address under a display name its person was not known by: remember the name,
+    and offer the persons already known by it (``same-name``). Returns the person touched."""
+    person = session.get(Person, row.person_id) if row.person_id else None
+    if person is None or not _remember_name(person, display_name, now):
+        return None
+    suggest_same_names(session, [(row, person)], now)
+    return person.id
 
 
 def apply_signature(session: Session, row: Address, display_name: str,
@@ -135,8 +107,9 @@ def _signature_key(signature: SignatureFacts) -> str | None:
     return f"{name}|{title}"[:400] if name and title else None
 
 
-def apply_thread_signature(session: Session, row: Address, observation: Observation,
-                           signature: SignatureFacts, now: datetime) -> None:
+def apply_thread_signature(session: Session, row: Address, thread_key: str,
+                           observation_id: int, signature: SignatureFacts, now: datetime
+                           ) -> None:
     """``thread-signature``: a new address answers in a thread and signs with the name of a
     person who wrote earlier in that thread (a colleague's box, a home account): suggested."""
     signed = name_key(signature.name)
@@ -146,7 +119,7 @@ def apply_thread_signature(session: Session, row: Address, observation: Observat
     earlier = session.scalars(select(Address.person_id).join(
         Observation, Observation.sender_address_id == Address.id).where(
         Observation.tenant_id == row.tenant_id, Address.tenant_id == row.tenant_id,
-        Observation.thread_key == observation.thread_key, Observation.id != observation.id,
+        Observation.thread_key == thread_key, Observation.id != observation_id,
         Address.person_id.is_not(None), Address.person_id != row.person_id).distinct()).all()
     for person_id in earlier:
         person = session.get(Person, person_id)
@@ -187,16 +160,7 @@ def apply_reply_to(session: Session, sender: Address, sender_name: str, reply_to
 
 def _suggest(session: Session, row: Address, person_id: int, rule: str, confidence: float,
              reasons: list[str], now: datetime) -> None:
-    """Offer "``row`` is ``person_id``". One suggestion per pair: the user's answer stays, the
-    same rule refreshes its evidence, and another rule replaces it only with more confidence."""
-    suggestion = get_or_create(
-        session, Suggestion,
-        {"tenant_id": row.tenant_id, "address_id": row.id, "person_id": person_id},
-        {"rule": rule, "confidence": confidence, "reasons": reasons, "state": "open",
-         "created_at": now})
-    if suggestion.state == "open" and (suggestion.rule == rule
-                                       or confidence > suggestion.confidence):
-        suggestion.rule, suggestion.confidence, suggestion.reasons = rule, confidence, reasons
+    offer(session, [Offer(row.id, person_id, rule, confidence, tuple(reasons))], now)
 
 
 def _link_automatically(session: Session, row: Address, person_id: int, rule: str) -> None:
@@ -215,16 +179,6 @@ def _refused(session: Session, row: Address, person_id: int) -> bool:
     ).first() is not None
 
 
-def update_summaries(session: Session, persons: set[int], companies: set[int]) -> None:
-    """Primary addresses and customer types of what a batch of messages touched."""
-    for person_id in persons:
-        choose_primary(session, person_id)
-    for company_id in companies:
-        _update_company_type(session, company_id)
-    for person_id in persons:
-        _update_person_type(session, person_id)
-
-
 def _imitates_a_customer(session: Session, row: Address) -> bool:
     """A domain imitating a known customer's never becomes a company of its own: it would then
     count as known, and the next message from it would raise no warning."""
@@ -237,29 +191,17 @@ def _imitation(session: Session, row: Address) -> LookalikeMatch | None:
     return imitated_domain(session, session.info["tenant_id"], row.registrable_domain)
 
 
-def _company_for(session: Session, domain: str, now: datetime) -> Company:
-    tenant_id = session.info["tenant_id"]
-    link = session.scalars(select(CompanyDomain).where(CompanyDomain.tenant_id == tenant_id,
-                                                       CompanyDomain.domain == domain)).first()
-    if link is not None:
-        return session.get(Company, link.company_id)  # type: ignore[return-value]
-    company = Company(name=domain, formal_channels={}, created_at=now, updated_at=now)
-    session.add(company)
-    session.flush()
-    link = get_or_create(session, CompanyDomain, {"tenant_id": tenant_id, "domain": domain},
-                         {"company_id": company.id})
-    remember_customer_domain(session, tenant_id, domain, link.id)  # protected from now on
-    if link.company_id != company.id:  # another process named the domain's company first
-        session.delete(company)
-        return session.get(Company, link.company_id)  # type: ignore[return-value]
-    return company
+def may_be_plus_address(row: Any) -> bool:
+    """Worth looking for the base mailbox: a tagged local part at a plus-honouring host."""
+    return row.kind == "corporate" and "+" in row.canonical.rpartition("@")[0] \
+        and row.hosting in PLUS_ADDRESSING_HOSTS
 
 
-def _link_plus_address(session: Session, row: Address, now: datetime) -> bool:
+def link_plus_address(session: Session, row: Address) -> bool:
     """``a+tag@acme.de`` reaches ``a@acme.de`` when acme.de's mail is on a host that honours
     plus-addressing: one mailbox, so the same person (automatic, unless the user said no)."""
     local, _, domain = row.canonical.rpartition("@")
-    if row.kind != "corporate" or "+" not in local or row.hosting not in PLUS_ADDRESSING_HOSTS:
+    if not may_be_plus_address(row):
         return False
     base = session.scalars(select(Address).where(
         Address.tenant_id == row.tenant_id,
@@ -268,18 +210,6 @@ def _link_plus_address(session: Session, row: Address, now: datetime) -> bool:
         return False
     _link_automatically(session, row, base.person_id, "plus-address")
     return True
-
-
-def _first_seen(session: Session, row: Address, parsed: ParsedAddress, now: datetime) -> None:
-    name = parsed.display_name or ""
-    person = Person(display_name=name or row.canonical, names=[name] if name else [],
-                    name_key=name_key(name), company_id=row.company_id, created_at=now,
-                    updated_at=now)
-    session.add(person)
-    session.flush()
-    row.person_id = person.id
-    row.link_state = "auto"
-    row.link_rule = "first-seen"
 
 
 def _remember_name(person: Person, display_name: str, now: datetime) -> bool:
@@ -292,79 +222,3 @@ def _remember_name(person: Person, display_name: str, now: datetime) -> bool:
         person.display_name = display_name
     person.updated_at = now
     return True
-
-
-def _suggest_same_name(session: Session, row: Address, person: Person, now: datetime) -> None:
-    """Another person with the same normalized full name may be this one: ask the user."""
-    if not person.name_key or row.link_state == "confirmed":
-        return
-    tenant_id = session.info["tenant_id"]
-    # A lookalike domain is still offered (a company's other TLD looks like one), but with
-    # little confidence and the warning in the reasons; the profile warns about it as well.
-    imitation = _imitation(session, row)
-    # Only towards people known before this one: the newer identity is the one in question,
-    # and the pair gets one suggestion, not one each way.
-    others = session.scalars(select(Person).where(
-        Person.tenant_id == tenant_id, Person.name_key == person.name_key,
-        Person.id < person.id).order_by(Person.id).limit(MAX_SUGGESTIONS)).all()
-    if not others:
-        return
-    sharing = session.scalar(select(func.count(Person.id)).where(
-        Person.tenant_id == tenant_id, Person.name_key == person.name_key)) or 0
-    rejected = set(session.scalars(select(LinkDecision.person_id).where(
-        LinkDecision.tenant_id == tenant_id, LinkDecision.address_id == row.id,
-        LinkDecision.decision == "cannot-link")))
-    local = row.canonical.partition("@")[0]
-    for other in others:
-        if other.id in rejected:
-            continue
-        known_locals = set(session.scalars(select(Address.canonical).where(
-            Address.tenant_id == tenant_id, Address.person_id == other.id)))
-        same_local = any(address.partition("@")[0] == local for address in known_locals)
-        confidence = 0.55 + (0.2 if same_local else 0.0) - (0.25 if sharing >=
-                                                               COMMON_NAME_PERSONS else 0.0)
-        reasons = [f"same name '{person.display_name}' as a known person"]
-        if imitation is not None:
-            # a copied mailbox name on a lookalike domain is the fraud pattern, not evidence
-            confidence = 0.2
-            reasons.append(f"but {row.registrable_domain} imitates {imitation.lookalike_of}: "
-                           "verify by phone before confirming")
-        if same_local:
-            reasons.append(f"same mailbox name '{local}'")
-        if sharing >= COMMON_NAME_PERSONS:
-            reasons.append(f"{sharing} people share this name in your contacts")
-        _suggest(session, row, other.id, "same-name", round(confidence, 2), reasons, now)
-
-
-def _update_company_type(session: Session, company_id: int) -> None:
-    tenant_id = session.info["tenant_id"]
-    company = session.get(Company, company_id)
-    if company is None:
-        return
-    rows = session.execute(select(Address.person_id, Address.role, Address.hosting).where(
-        Address.tenant_id == tenant_id, Address.company_id == company_id)).all()
-    domains = session.scalar(select(func.count(CompanyDomain.id)).where(
-        CompanyDomain.tenant_id == tenant_id, CompanyDomain.company_id == company_id)) or 0
-    stats = CompanyStats(
-        people=len({row.person_id for row in rows if row.person_id is not None}),
-        role_mailboxes=sum(1 for row in rows if row.role and row.person_id is None),
-        departments=len({row.role for row in rows if row.role and row.person_id is None}),
-        domains=domains,
-        hosting=next((row.hosting for row in rows if row.hosting), None))
-    company.customer_type, company.customer_type_reason = company_type(stats)
-
-
-def _update_person_type(session: Session, person_id: int) -> None:
-    person = session.get(Person, person_id)
-    if person is None:
-        return
-    if person.company_id is not None:
-        company = session.get(Company, person.company_id)
-        if company is not None:
-            person.customer_type = company.customer_type
-            person.customer_type_reason = f"works at {company.name}: " \
-                                          f"{company.customer_type_reason}"
-        return
-    providers = session.scalars(select(Address.provider).where(
-        Address.tenant_id == session.info["tenant_id"], Address.person_id == person_id)).all()
-    person.customer_type, person.customer_type_reason = individual_type(list(providers))

@@ -176,6 +176,8 @@ class Address(TenantScoped, Base):
     count_out: Mapped[int] = mapped_column(Integer, default=0)
     formal_count: Mapped[int] = mapped_column(Integer, default=0)
     last_formal: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a signature was last read from its messages: read again only after a while
+    signature_read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

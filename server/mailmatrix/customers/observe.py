@@ -1,44 +1,42 @@
-"""observe(): what a message teaches the customer graph, in one short idempotent transaction.
+"""observe(): what messages teach the customer graph, in one short idempotent transaction.
 
 Stores facts, never the body: who (external participants only), when, which way, the thread,
 Reply-To, the receiving system's authentication verdict, the sender's UTC offset, whether it is
-a formal matter, and where the facts came from. Then the linking rules run on the addresses
-the message touched.
+a formal matter, and where the facts came from. Then the linking rules run where a message
+brings new evidence: a new address, a new display name, a Reply-To, a signature.
+
+One message (the panel) and a batch of hundreds (ingest) take the same path. The messages are
+read before the transaction starts; inside it every kind of row is read and written with a
+few statements per batch, and rows are handled one at a time only where a rule needs them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, bindparam, case, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mailmatrix.addresses.classify import AddressReport, classify_parsed
+from mailmatrix.addresses.classify import AddressReport
 from mailmatrix.addresses.hosting import MxHostsLookup
-from mailmatrix.addresses.parse import ParsedAddress, parse_address_list
 from mailmatrix.addresses.signature import signature_facts
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers import linking
-from mailmatrix.customers.address_rows import address_row
-from mailmatrix.customers.authresults import DEFAULT_AUTHSERV_IDS, receiving_verdict
+from mailmatrix.customers.address_rows import AddressState, address_states, chunks, form_ids
+from mailmatrix.customers.authresults import DEFAULT_AUTHSERV_IDS, AuthVerdict, receiving_verdict
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.facts import MessageFacts
-from mailmatrix.customers.models import (
-    Address,
-    AddressForm,
-    Observation,
-    Participant,
-    TenantDomain,
-)
-from mailmatrix.customers.upsert import get_or_create
-from mailmatrix.mail_dates import sent_at as date_of
-from mailmatrix.mail_dates import utc_offset_minutes
-from mailmatrix.tone.formal_matter import find_formal_matters
+from mailmatrix.customers.first_sight import link_first_sight
+from mailmatrix.customers.message_read import ReadMessage, Seen, read_message
+from mailmatrix.customers.models import Address, AddressForm, Observation, Participant, TenantDomain
+from mailmatrix.customers.summaries import update_customer_types, update_primaries
 
-ROLES = ("from", "sender", "reply-to", "to", "cc")
+# A signature is read from an address's messages until one is found, then again after this
+# long: reading one costs more than everything else a message needs, and rarely changes.
+SIGNATURE_REREAD = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -47,13 +45,6 @@ class ObserveResult:
     created: bool  # False when the message had been observed before: nothing changed
     direction: str
     sender_address_id: int | None
-
-
-@dataclass(frozen=True)
-class _Seen:
-    role: str
-    parsed: ParsedAddress
-    report: AddressReport
 
 
 def observe(database: Database, principal: Principal, facts: MessageFacts, *,
@@ -73,24 +64,33 @@ def observe_many(database: Database, principal: Principal, messages: Sequence[Me
                  authserv_ids: Iterable[str] = DEFAULT_AUTHSERV_IDS,
                  mx_hosts: MxHostsLookup | None = None,
                  now: datetime | None = None) -> list[ObserveResult]:
-    """Several messages in one transaction (ingest): the same facts as one observe() each,
-    with the counters, primaries and customer types brought up to date once at the end."""
+    """Several messages in one transaction (ingest): the same facts as one observe() each."""
     moment = now or datetime.now(UTC)
+    read = [read_message(facts, mx_hosts) for facts in messages]
     trusted = tuple(authserv_ids)
-    return database.retrying(
-        lambda: _observe_batch(database, principal, messages, trusted, mx_hosts, moment))
+
+    def work() -> list[ObserveResult]:
+        with database.session(principal.tenant_id) as session:
+            return _Batch(session, principal, trusted, moment).observe(read)
+
+    try:
+        return database.retrying(work)
+    except IntegrityError:
+        # Another writer stored one of these messages first; now it is known, and skipped.
+        return database.retrying(work)
 
 
-def _observe_batch(database: Database, principal: Principal, messages: Sequence[MessageFacts],
-                   authserv_ids: tuple[str, ...], mx_hosts: MxHostsLookup | None,
-                   now: datetime) -> list[ObserveResult]:
-    with database.session(principal.tenant_id) as session:
-        batch = _Batch(session, principal, now)
-        batch.prefetch_known([facts.message_key() for facts in messages])
-        results: list[ObserveResult | _Pending] = [
-            batch.observe(facts, authserv_ids, mx_hosts) for facts in messages]
-        batch.finish()
-        return [item.result() if isinstance(item, _Pending) else item for item in results]
+@dataclass
+class _Plan:
+    """A message new to the store, and what the store adds to it."""
+
+    message: ReadMessage
+    direction: str
+    external: list[Seen]
+    verdict: AuthVerdict
+    observation_id: int = 0
+    sender: Seen | None = None  # the From address, when it is external
+    reply_to: Seen | None = None
 
 
 @dataclass
@@ -110,185 +110,264 @@ class _Tally:
 
 
 @dataclass
-class _Pending:
-    """A result whose observation id is known only after the batch is flushed."""
-
-    observation: Observation
-    sender_address_id: int | None
-    created: bool = True
-
-    def result(self) -> ObserveResult:
-        return ObserveResult(self.observation.id, self.created, self.observation.direction,
-                             self.sender_address_id)
+class _Touched:
+    persons: set[int] = field(default_factory=set)  # counters changed: primary may change
+    linked: set[int] = field(default_factory=set)  # addresses joined or left: type may change
+    companies: set[int] = field(default_factory=set)
 
 
 class _Batch:
-    def __init__(self, session: Session, principal: Principal, now: datetime) -> None:
+    def __init__(self, session: Session, principal: Principal, authserv_ids: tuple[str, ...],
+                 now: datetime) -> None:
         self.session, self.principal, self.now = session, principal, now
-        self.own = _own_domains(session, principal)
-        self.rows: dict[str, Address] = {}
-        self.forms: dict[str, AddressForm] = {}
-        self.tallies: dict[int, _Tally] = {}
-        self.form_tallies: dict[int, _Tally] = {}
-        self.pending: dict[str, _Pending] = {}  # message key -> this batch's observation
-        self.existing: dict[str, Observation] = {}
-        self.participants: list[tuple[Observation, int, str, str | None]] = []
-        self.persons: set[int] = set()
-        self.companies: set[int] = set()
+        self.tenant_id = principal.tenant_id
+        self.authserv_ids = authserv_ids
+        self.states: dict[str, AddressState] = {}
+        self.fresh: set[str] = set()  # canonical forms that got their person in this batch
+        self.signatures_read: set[int] = set()
+        self.touched = _Touched()
 
-    def observe(self, facts: MessageFacts, authserv_ids: tuple[str, ...],
-                mx_hosts: MxHostsLookup | None) -> ObserveResult | _Pending:
-        key = facts.message_key()
-        known = self._known(key)
-        if known is not None:
-            return known
-        seen = _participants(facts, mx_hosts)
-        sender = next((item for item in seen if item.role == "from"), None)
-        own = self.own
-        direction = "out" if sender is not None and _is_own(sender.report, own,
-                                                              self.principal) else "in"
-        external = [item for item in seen if not _is_own(item.report, own, self.principal)]
-        sent_at = date_of(facts.date) or self.now
-        matters = find_formal_matters(facts.subject) + find_formal_matters(facts.body or "")
-        verdict = receiving_verdict(facts.authentication_results, trusted_ids=authserv_ids,
-                                    internal=not external)
-        rows = {item.report.canonical or "": self._row(item) for item in external}
-        for item in external:
-            row = rows[item.report.canonical or ""]
-            self._count(row, item, direction, sent_at, bool(matters))
-            self._form(row, item, sent_at)
-        sender_row = rows.get(sender.report.canonical or "") if sender in external else None
-        reply_to = next((rows[i.report.canonical or ""] for i in external
-                         if i.role == "reply-to"), None)
-        observation = Observation(
-            tenant_id=self.principal.tenant_id,
-            user_id=self.principal.user_id, message_key=key, sent_at=sent_at,
-            direction=direction, sender_address_id=sender_row.id if sender_row else None,
-            sender_display_name=(sender.parsed.display_name or None) if sender else None,
-            reply_to_address_id=reply_to.id if reply_to else None,
-            thread_key=_thread_key(facts), auth_result=verdict.result,
-            auth_details={**verdict.methods, "reason": verdict.reason},
-            utc_offset_minutes=utc_offset_minutes(facts.date),
-            formal_matter=bool(matters),
-            formal_kinds=list(dict.fromkeys(matter.kind for matter in matters)),
-            provenance=facts.provenance, created_at=self.now)
-        self.session.add(observation)
-        for item in external:
-            self.participants.append((observation, rows[item.report.canonical or ""].id,
-                                      item.role, item.parsed.display_name or None))
-        first_seen = {canonical for canonical, row in rows.items() if row.person_id is None
-                      and row.kind != "role"}
-        persons, companies = linking.apply_rules(
-            self.session, [(rows[i.report.canonical or ""], i.parsed, i.report)
-                           for i in external], self.now)
-        self.persons |= persons
-        self.companies |= companies
-        reply_item = next((i for i in external if i.role == "reply-to"), None)
-        if sender is not None and sender_row is not None and reply_item is not None:
-            self.session.flush()  # the observation counts towards the reply-to evidence
-            self.persons |= linking.apply_reply_to(
-                self.session, sender_row, sender.parsed.display_name, rows[
-                    reply_item.report.canonical or ""], reply_item.parsed.display_name,
-                self.now)
-        if facts.body and sender is not None and sender_row is not None and direction == "in":
-            signature = signature_facts(facts.body, sender_name=sender.parsed.display_name or None,
-                                        default_region=sender.report.region)
-            self.persons |= linking.apply_signature(
-                self.session, sender_row, sender.parsed.display_name, signature, self.now)
-            if observation.thread_key and sender.report.canonical in first_seen:
-                linking.apply_thread_signature(self.session, sender_row, observation,
-                                               signature, self.now)
-        pending = self.pending[key] = _Pending(observation,
-                                               sender_row.id if sender_row else None)
-        return pending
+    def observe(self, messages: Sequence[ReadMessage]) -> list[ObserveResult]:
+        known = self._known([message.key for message in messages])
+        own = _own_domains(self.session, self.principal)
+        plans: dict[str, _Plan] = {}
+        order: list[tuple[str, bool]] = []  # (message key, first time this batch has it)
+        for message in messages:
+            first = message.key not in known and message.key not in plans
+            if first:
+                plans[message.key] = self._plan(message, own)
+            order.append((message.key, first))
+        if plans:
+            self._store(list(plans.values()))
+        results = []
+        for key, first in order:
+            if key in known:
+                results.append(known[key])
+                continue
+            plan = plans[key]
+            sender = self.states[plan.sender.canonical].id if plan.sender else None
+            results.append(ObserveResult(plan.observation_id, first, plan.direction, sender))
+        return results
 
-    def prefetch_known(self, keys: list[str]) -> None:
-        """One query for the whole batch instead of one per message."""
-        for start in range(0, len(keys), 500):
-            for row in self.session.scalars(select(Observation).where(
-                    Observation.tenant_id == self.principal.tenant_id,
-                    Observation.user_id == self.principal.user_id,
-                    Observation.message_key.in_(keys[start:start + 500]))):
-                self.existing[row.message_key] = row
+    def _plan(self, message: ReadMessage, own: set[str]) -> _Plan:
+        sender = message.sender
+        outgoing = sender is not None and _is_own(sender.report, own, self.principal)
+        external = [item for item in message.seen
+                    if not _is_own(item.report, own, self.principal) and item.canonical]
+        verdict = receiving_verdict(message.facts.authentication_results,
+                                    trusted_ids=self.authserv_ids, internal=not external)
+        return _Plan(message, "out" if outgoing else "in", external, verdict,
+                     sender=sender if sender in external else None,
+                     reply_to=next((item for item in external if item.role == "reply-to"),
+                                   None))
 
-    def _known(self, key: str) -> ObserveResult | _Pending | None:
-        earlier = self.pending.get(key)
-        if earlier is not None:  # the same message twice in one batch
-            return _Pending(earlier.observation, earlier.sender_address_id, created=False)
-        existing = self.existing.get(key)
-        if existing is None:
-            return None
-        return ObserveResult(existing.id, False, existing.direction, existing.sender_address_id)
+    def _store(self, plans: list[_Plan]) -> None:
+        session, tenant_id = self.session, self.tenant_id
+        self.states = address_states(session, tenant_id, [
+            (item.parsed, item.report) for plan in plans for item in plan.external], self.now)
+        self._first_sight(plans)
+        self._insert_observations(plans)
+        self._count(plans)
+        for plan in plans:
+            self._apply_rules(plan)
+        session.flush()
+        update_primaries(session, self.touched.persons | self.touched.linked)
+        update_customer_types(session, self.touched.linked, self.touched.companies)
 
-    def _row(self, item: _Seen) -> Address:
-        canonical = item.report.canonical or ""
-        row = self.rows.get(canonical)
-        if row is None:
-            row = self.rows[canonical] = address_row(self.session, item.parsed, item.report,
-                                                     self.now)
+    def _first_sight(self, plans: list[_Plan]) -> None:
+        names: dict[str, str] = {}  # the first display name each address came with
+        for plan in plans:
+            for item in plan.external:
+                if not names.get(item.canonical):
+                    names[item.canonical] = item.display_name
+        waiting = [state for state in self.states.values()
+                   if (state.kind != "role" and state.person_id is None) or (
+                       state.kind in linking.COMPANY_KINDS and state.company_id is None)]
+        self.fresh = {state.canonical for state in waiting if state.person_id is None}
+        persons, companies = link_first_sight(self.session, self.tenant_id, waiting, names,
+                                              self.now)
+        self.touched.linked |= persons
+        self.touched.companies |= companies
+
+    def _insert_observations(self, plans: list[_Plan]) -> None:
+        rows = []
+        for plan in plans:
+            message, sender = plan.message, plan.sender
+            rows.append({
+                "tenant_id": self.tenant_id, "user_id": self.principal.user_id,
+                "message_key": message.key, "sent_at": message.sent_at or self.now,
+                "direction": plan.direction,
+                "sender_address_id": self.states[sender.canonical].id if sender else None,
+                "sender_display_name": (sender.display_name or None) if sender else None,
+                "reply_to_address_id": (self.states[plan.reply_to.canonical].id
+                                        if plan.reply_to else None),
+                "thread_key": message.thread_key, "auth_result": plan.verdict.result,
+                "auth_details": {**plan.verdict.methods, "reason": plan.verdict.reason},
+                "utc_offset_minutes": message.utc_offset_minutes,
+                "formal_matter": bool(message.formal_kinds),
+                "formal_kinds": list(message.formal_kinds),
+                "provenance": message.facts.provenance, "created_at": self.now})
+        ids = self.session.execute(
+            insert(_OBSERVATIONS).returning(_OBSERVATIONS.c.id, sort_by_parameter_order=True),
+            rows).scalars().all()
+        participants = []
+        for plan, observation_id in zip(plans, ids, strict=True):
+            plan.observation_id = observation_id
+            named = {(self.states[item.canonical].id, item.role): item.display_name or None
+                     for item in reversed(plan.external)}  # the first naming wins
+            participants += [{"tenant_id": self.tenant_id, "observation_id": observation_id,
+                              "address_id": address, "role": role, "display_name": name}
+                             for (address, role), name in named.items()]
+        for part in chunks(participants, 5000):  # (none when every participant is internal)
+            self.session.execute(insert(_PARTICIPANTS), part)
+
+    def _count(self, plans: list[_Plan]) -> None:
+        """Counters as SQL increments, so that concurrent writers add up."""
+        tallies: dict[int, _Tally] = {}
+        forms: dict[str, tuple[int, str | None]] = {}
+        form_tallies: dict[str, _Tally] = {}
+        for plan in plans:
+            sent_at, formal = plan.message.sent_at or self.now, bool(plan.message.formal_kinds)
+            for item in plan.external:
+                state = self.states[item.canonical]
+                tally = tallies.setdefault(state.id, _Tally())
+                counted = (item.role == "from" and plan.direction == "in") or (
+                    item.role in ("to", "cc") and plan.direction == "out")
+                if counted and plan.direction == "in":
+                    tally.count_in += 1
+                elif counted:
+                    tally.count_out += 1
+                if counted and formal:
+                    tally.formal += 1
+                    tally.last_formal = max(filter(None, (tally.last_formal, sent_at)))
+                tally.seen(sent_at)
+                raw = item.parsed.addr_spec
+                forms.setdefault(raw, (state.id, item.report.tag))
+                form_tallies.setdefault(raw, _Tally()).count_in += 1
+                form_tallies[raw].seen(sent_at)
+                if state.person_id is not None:
+                    self.touched.persons.add(state.person_id)
+        session, tenant_id = self.session, self.tenant_id
+        if not tallies:
+            return
+        session.execute(_ADDRESS_COUNTERS, [
+            {"tenant": tenant_id, "row": row, "n_in": t.count_in, "n_out": t.count_out,
+             "n_formal": t.formal, "first": t.first, "last": t.last,
+             "last_formal": t.last_formal} for row, t in tallies.items()])
+        ids = form_ids(session, tenant_id, forms)
+        session.execute(_FORM_COUNTERS, [
+            {"tenant": tenant_id, "row": ids[raw], "n": t.count_in, "first": t.first,
+             "last": t.last} for raw, t in form_tallies.items()])
+
+    def _apply_rules(self, plan: _Plan) -> None:
+        """The rules that need single rows: only where this message brings new evidence."""
+        session, now = self.session, self.now
+        for item in plan.external:
+            state = self.states[item.canonical]
+            if item.display_name and state.person_id and item.display_name not in state.names:
+                state.names.append(item.display_name)
+                person = linking.remember_name(session, self._row(state), item.display_name,
+                                               now)
+                if person is not None:
+                    self.touched.linked.add(person)
+        sender = plan.sender
+        if sender is None:
+            return
+        if plan.reply_to is not None:
+            self.touched.linked |= linking.apply_reply_to(
+                session, self._row(self.states[sender.canonical]), sender.display_name,
+                self._row(self.states[plan.reply_to.canonical]), plan.reply_to.display_name,
+                now)
+            self._refresh(self.states[plan.reply_to.canonical])
+        state = self.states[sender.canonical]
+        body = plan.message.facts.body
+        if not body or plan.direction != "in" or state.kind == "role" \
+                or not self._signature_due(state):
+            return
+        self.signatures_read.add(state.id)
+        signature = signature_facts(body, sender_name=sender.display_name or None,
+                                    default_region=sender.report.region)
+        row = self._row(state)
+        self.touched.linked |= linking.apply_signature(session, row, sender.display_name,
+                                                       signature, now)
+        if signature.name or signature.phones or signature.title:
+            row.signature_read_at = state.signature_read_at = now
+        if plan.message.thread_key and sender.canonical in self.fresh:
+            linking.apply_thread_signature(session, row, plan.message.thread_key,
+                                           plan.observation_id, signature, now)
+        self._refresh(state)
+
+    def _signature_due(self, state: AddressState) -> bool:
+        if state.id in self.signatures_read:
+            return False
+        last = state.signature_read_at
+        if last is None:
+            return True
+        return _as_utc(last) < self.now - SIGNATURE_REREAD
+
+    def _row(self, state: AddressState) -> Address:
+        row = self.session.get(Address, state.id)
+        assert row is not None, "the batch read this row a moment ago"
         return row
 
-    def _count(self, row: Address, item: _Seen, direction: str, sent_at: datetime,
-               formal: bool) -> None:
-        tally = self.tallies.setdefault(row.id, _Tally())
-        counted = (item.role == "from" and direction == "in") or (
-            item.role in ("to", "cc") and direction == "out")
-        if counted and direction == "in":
-            tally.count_in += 1
-        elif counted:
-            tally.count_out += 1
-        if counted and formal:
-            tally.formal += 1
-            tally.last_formal = sent_at if tally.last_formal is None else max(
-                tally.last_formal, sent_at)
-        tally.seen(sent_at)
+    def _refresh(self, state: AddressState) -> None:
+        """A rule may have moved the address to another person."""
+        row = self._row(state)
+        if row.person_id != state.person_id:
+            self.touched.linked |= {person for person in (row.person_id, state.person_id)
+                                    if person is not None}
+            state.person_id, state.link_rule = row.person_id, row.link_rule
 
-    def _form(self, row: Address, item: _Seen, sent_at: datetime) -> None:
-        raw = item.parsed.addr_spec
-        form = self.forms.get(raw)
-        if form is None:
-            form = self.forms[raw] = get_or_create(
-                self.session, AddressForm, {"tenant_id": row.tenant_id, "raw": raw},
-                {"address_id": row.id, "tag": item.report.tag, "count": 0})
-        tally = self.form_tallies.setdefault(form.id, _Tally())
-        tally.count_in += 1
-        tally.seen(sent_at)
-
-    def finish(self) -> None:
-        """Observations and participants in bulk, then counters as SQL increments (so that
-        concurrent writers add up), then the summaries of what was touched."""
-        session, tenant_id = self.session, self.principal.tenant_id
-        session.flush()
-        if self.participants:
-            session.execute(insert(Participant), [
-                {"tenant_id": tenant_id, "observation_id": observation.id, "address_id": address,
-                 "role": role, "display_name": name}
-                for observation, address, role, name in self.participants])
-        if self.tallies:
-            session.execute(_ADDRESS_COUNTERS, [
-                {"tenant": tenant_id, "row": row, "n_in": t.count_in, "n_out": t.count_out,
-                 "n_formal": t.formal, "first": t.first, "last": t.last,
-                 "last_formal": t.last_formal} for row, t in self.tallies.items()])
-        if self.form_tallies:
-            session.execute(_FORM_COUNTERS, [
-                {"tenant": tenant_id, "row": row, "n": t.count_in, "first": t.first,
-                 "last": t.last} for row, t in self.form_tallies.items()])
-        session.expire_all()  # the counters changed in SQL; summaries must read them anew
-        linking.update_summaries(session, self.persons, self.companies)
+    def _known(self, keys: list[str]) -> dict[str, ObserveResult]:
+        """The messages observed before, in one query per few hundred."""
+        known = {}
+        for part in chunks(list(dict.fromkeys(keys))):
+            for row in self.session.execute(
+                    select(Observation.message_key, Observation.id, Observation.direction,
+                           Observation.sender_address_id)
+                    .where(Observation.tenant_id == self.tenant_id,
+                           Observation.user_id == self.principal.user_id,
+                           Observation.message_key.in_(part))):
+                known[row.message_key] = ObserveResult(row.id, False, row.direction,
+                                                       row.sender_address_id)
+        return known
 
 
-def _earlier(column: Any, moment: Any) -> Any:
-    return case((column.is_(None) | (column > moment), moment), else_=column)
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _later(column: Any, moment: Any) -> Any:
-    return case((column.is_(None) | (column < moment), moment), else_=column)
+def _own_domains(session: Session, principal: Principal) -> set[str]:
+    domains = set(session.scalars(select(TenantDomain.domain).where(
+        TenantDomain.tenant_id == principal.tenant_id)))
+    if principal.email and "@" in principal.email:
+        domains.add(principal.email.rpartition("@")[2].lower())
+    return domains
 
 
-def _later_if_given(column: Any, moment: Any) -> Any:
-    return case((moment.is_(None), column), else_=_later(column, moment))
+def _is_own(report: AddressReport, own: set[str], principal: Principal) -> bool:
+    domain = (report.canonical or "").rpartition("@")[2]
+    if report.canonical and report.canonical == principal.email.lower():
+        return True
+    return report.kind in ("corporate", "role") and (
+        domain in own or (report.registrable_domain or "") in own)
 
 
+def _earlier(column: object, moment: object) -> object:
+    return case((column.is_(None) | (column > moment), moment), else_=column)  # type: ignore
+
+
+def _later(column: object, moment: object) -> object:
+    return case((column.is_(None) | (column < moment), moment), else_=column)  # type: ignore
+
+
+def _later_if_given(column: object, moment: object) -> object:
+    return case((moment.is_(None), column), else_=_later(column, moment))  # type: ignore
+
+
+_OBSERVATIONS = Observation.__table__
+_PARTICIPANTS = Participant.__table__
 _ADDRESSES = Address.__table__
 _FORMS = AddressForm.__table__
 _ADDRESS_COUNTERS = (
@@ -309,42 +388,3 @@ _FORM_COUNTERS = (
             first_seen=_earlier(_FORMS.c.first_seen, bindparam("first")),
             last_seen=_later(_FORMS.c.last_seen, bindparam("last")))
 )
-
-
-def _participants(facts: MessageFacts, mx_hosts: MxHostsLookup | None) -> list[_Seen]:
-    seen: list[_Seen] = []
-    headers = (("from", facts.from_), ("sender", facts.sender), ("reply-to", facts.reply_to),
-               ("to", facts.to), ("cc", facts.cc))
-    for role, value in headers:
-        addresses = parse_address_list(value).addresses if value else ()
-        if role in ("from", "sender"):
-            addresses = addresses[:1]
-        for parsed in addresses:
-            report = classify_parsed(parsed, parsed.addr_spec, mx_hosts=mx_hosts)
-            seen.append(_Seen(role, parsed, report))
-    return seen
-
-
-def _own_domains(session: Session, principal: Principal) -> set[str]:
-    domains = set(session.scalars(select(TenantDomain.domain).where(
-        TenantDomain.tenant_id == principal.tenant_id)))
-    if principal.email and "@" in principal.email:
-        domains.add(principal.email.rpartition("@")[2].lower())
-    return domains
-
-
-def _is_own(report: AddressReport, own: set[str], principal: Principal) -> bool:
-    domain = (report.canonical or "").rpartition("@")[2]
-    if report.canonical and report.canonical == principal.email.lower():
-        return True
-    return report.kind in ("corporate", "role") and (
-        domain in own or (report.registrable_domain or "") in own)
-
-
-def _thread_key(facts: MessageFacts) -> str | None:
-    """The first message of the thread: References' first id, else In-Reply-To, else our own."""
-    for header in (facts.references, facts.in_reply_to, facts.message_id):
-        ids = header.split()
-        if ids:
-            return ids[0].strip("<>")[:255]
-    return None

@@ -1,53 +1,36 @@
 """The primary address for formal matters: corporate beats regional beats personal beats
 disposable; then use for formal matters and recency; a user's pin always wins. It names a raw
 form actually seen, and says why.
+
+Pure: the candidates are any rows with ``kind``, ``formal_count``, ``last_seen`` (and
+``canonical``); ``summaries.update_primaries`` reads them and writes the choice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from mailmatrix.customers.models import Address, AddressForm, Person
+from typing import Any
 
 # An encrypted mailbox is a private one: for formal matters it ranks with personal mail.
 KIND_RANK = {"corporate": 4, "regional": 3, "personal": 2, "encrypted": 2, "platform": 1,
              "disposable": 0, "role": -1}
 
 
-def choose_primary(session: Session, person_id: int) -> None:
-    person = session.get(Person, person_id)
-    if person is None or person.primary_pinned:
-        return
-    tenant_id = session.info["tenant_id"]
-    addresses = session.scalars(select(Address).where(Address.tenant_id == tenant_id,
-                                                      Address.person_id == person_id)).all()
-    candidates = [row for row in addresses if KIND_RANK.get(row.kind, 0) >= 0]
-    if not candidates:
-        return
-    best = max(candidates, key=_rank)
-    if len(candidates) == 1 and person.primary_address_id == best.id and \
-            not best.formal_count and person.primary_raw:
-        return  # nothing to choose between, and the reason cannot have changed
-    person.primary_address_id = best.id
-    person.primary_raw = _most_used_form(session, best)
-    person.primary_reason = _reason(best, candidates)
+def is_candidate(row: Any) -> bool:
+    """Role mailboxes belong to the company, never a person's primary."""
+    return KIND_RANK.get(row.kind, 0) >= 0
 
 
-def _rank(row: Address) -> tuple[int, int, str]:
+def best_address(candidates: Sequence[Any]) -> Any:
+    return max(candidates, key=_rank)
+
+
+def _rank(row: Any) -> tuple[int, int, str]:
     last = row.last_seen.isoformat() if row.last_seen else ""
     return (KIND_RANK.get(row.kind, 0), row.formal_count, last)
 
 
-def _most_used_form(session: Session, row: Address) -> str:
-    forms = session.scalars(select(AddressForm).where(AddressForm.tenant_id == row.tenant_id,
-                                                      AddressForm.address_id == row.id)).all()
-    return preferred_form(row, forms)
-
-
-def preferred_form(row: Address, forms: Sequence[AddressForm]) -> str:
+def preferred_form(row: Any, forms: Sequence[Any]) -> str:
     """The raw form to show and to write to: the plain form the customer uses most, not a
     "+platform" registration variant; the canonical form when none was recorded."""
     if not forms:
@@ -55,7 +38,7 @@ def preferred_form(row: Address, forms: Sequence[AddressForm]) -> str:
     return max(forms, key=lambda form: (form.tag is None, form.count)).raw
 
 
-def _reason(best: Address, candidates: list[Address]) -> str:
+def primary_reason(best: Any, candidates: Sequence[Any]) -> str:
     parts = [f"{best.kind} address"]
     if best.kind == "corporate" and any(row.kind != "corporate" for row in candidates):
         parts[0] = "corporate domain"

@@ -6,6 +6,7 @@ concurrent observes of the same new address produce one row on SQLite and Postgr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -24,8 +25,21 @@ def get_or_create(session: Session, model: type[Base], key: dict[str, Any],
     row = session.scalars(select(model).where(*criteria)).first()
     if row is not None:
         return row
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" \
-        else sqlite_insert
-    session.execute(insert(model).values(**key, **values)
+    session.execute(_insert(session, model).values(**key, **values)
                     .on_conflict_do_nothing(index_elements=list(key)))
     return session.scalars(select(model).where(*criteria)).one()
+
+
+def insert_missing(session: Session, model: type[Base], rows: Sequence[dict[str, Any]],
+                   key: Sequence[str]) -> None:
+    """Insert many rows in one statement batch; a row whose unique ``key`` exists (another
+    writer was first) is left as it is. Read the rows back by their key."""
+    if rows:
+        statement = _insert(session, model).on_conflict_do_nothing(index_elements=list(key))
+        session.execute(statement, list(rows))
+
+
+def _insert(session: Session, model: type[Base]) -> Any:
+    dialect = session.get_bind().dialect.name
+    table = model.__table__  # Core: an executemany, not the ORM's row-by-row bulk path
+    return postgresql_insert(table) if dialect == "postgresql" else sqlite_insert(table)

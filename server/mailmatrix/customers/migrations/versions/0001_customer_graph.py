@@ -145,6 +145,7 @@ def upgrade() -> None:
     sa.Column('count_out', sa.Integer(), nullable=False),
     sa.Column('formal_count', sa.Integer(), nullable=False),
     sa.Column('last_formal', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('signature_read_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_addresses_company_id_companies')),

@@ -1,0 +1,120 @@
+"""What one message says, read without the database: its participants (parsed and classified),
+time, thread and formal matters.
+
+Pure, and cached where mail repeats itself (the same To line, the same subject, the same few
+hundred correspondents), so a batch of messages is read before its transaction starts and the
+transaction only writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import lru_cache
+
+from mailmatrix.addresses.classify import AddressReport, classify_parsed
+from mailmatrix.addresses.errors import InvalidAddress
+from mailmatrix.addresses.hosting import MxHostsLookup, hosting_for
+from mailmatrix.addresses.parse import ParsedAddress, parse_address_list
+from mailmatrix.customers.facts import MessageFacts
+from mailmatrix.mail_dates import sent_at as date_of
+from mailmatrix.mail_dates import utc_offset_minutes
+from mailmatrix.tone.formal_matter import find_formal_matters
+
+CACHED_ENTRIES = 32_768
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One participant: the header it was named in, as parsed, as classified."""
+
+    role: str  # from | sender | reply-to | to | cc
+    parsed: ParsedAddress
+    report: AddressReport
+
+    @property
+    def canonical(self) -> str:
+        return self.report.canonical or ""
+
+    @property
+    def display_name(self) -> str:
+        return self.parsed.display_name
+
+
+@dataclass(frozen=True)
+class ReadMessage:
+    facts: MessageFacts
+    key: str  # Message-ID, or a stable hash
+    seen: tuple[Seen, ...]
+    sent_at: datetime | None  # UTC; None when the Date header is missing or unreadable
+    utc_offset_minutes: int | None
+    thread_key: str | None
+    formal_kinds: tuple[str, ...]  # "quote", "invoice", ... in order of first mention
+
+    @property
+    def sender(self) -> Seen | None:
+        return next((item for item in self.seen if item.role == "from"), None)
+
+
+def read_message(facts: MessageFacts, mx_hosts: MxHostsLookup | None = None) -> ReadMessage:
+    """``mx_hosts`` must answer at once (a cached lookup): hosting not known yet stays
+    "unknown" and is learned from a later message of the same domain."""
+    matters = _formal_kinds(facts.subject) + (
+        _kinds_in(facts.body) if facts.body else ())
+    return ReadMessage(
+        facts=facts, key=facts.message_key(), seen=_participants(facts, mx_hosts),
+        sent_at=date_of(facts.date), utc_offset_minutes=utc_offset_minutes(facts.date),
+        thread_key=_thread_key(facts), formal_kinds=tuple(dict.fromkeys(matters)))
+
+
+def _participants(facts: MessageFacts, mx_hosts: MxHostsLookup | None) -> tuple[Seen, ...]:
+    seen: list[Seen] = []
+    headers = (("from", facts.from_), ("sender", facts.sender), ("reply-to", facts.reply_to),
+               ("to", facts.to), ("cc", facts.cc))
+    for role, value in headers:
+        mailboxes = _mailboxes(value) if value else ()
+        if role in ("from", "sender"):
+            mailboxes = mailboxes[:1]
+        seen += [Seen(role, parsed, _with_hosting(_classified(parsed), mx_hosts))
+                 for parsed in mailboxes]
+    return tuple(seen)
+
+
+@lru_cache(maxsize=CACHED_ENTRIES)
+def _mailboxes(header_value: str) -> tuple[ParsedAddress, ...]:
+    """The valid mailboxes of a header; a broken entry is left out (the others still count)."""
+    try:
+        return parse_address_list(header_value).addresses
+    except InvalidAddress:
+        return ()
+
+
+@lru_cache(maxsize=CACHED_ENTRIES)
+def _classified(parsed: ParsedAddress) -> AddressReport:
+    return classify_parsed(parsed, parsed.addr_spec)
+
+
+def _with_hosting(report: AddressReport, mx_hosts: MxHostsLookup | None) -> AddressReport:
+    """The cached report knows no hosting; add it when the MX lookup already knows it."""
+    if mx_hosts is None or report.hosting is None:  # None: not a corporate domain
+        return report
+    hosting = hosting_for(report.registrable_domain or "", mx_hosts).name
+    return report if hosting == report.hosting else replace(report, hosting=hosting)
+
+
+@lru_cache(maxsize=CACHED_ENTRIES)
+def _formal_kinds(subject: str) -> tuple[str, ...]:
+    return _kinds_in(subject)
+
+
+def _kinds_in(text: str) -> tuple[str, ...]:
+    return tuple(matter.kind for matter in find_formal_matters(text))
+
+
+def _thread_key(facts: MessageFacts) -> str | None:
+    """The first message of the thread: References' first id, else In-Reply-To, else our own."""
+    for header in (facts.references, facts.in_reply_to, facts.message_id):
+        ids = header.split()
+        if ids:
+            return ids[0].strip("<>")[:255]
+    return None

@@ -1,0 +1,108 @@
+"""``same-name``: another person with the same normalized full name may be this one. Suggested,
+never automatic; less confident when the name is common in the tenant, more when the local
+parts match too (``ast@kernel.org``, ``ast@fb.com``).
+
+For a whole batch of new persons at once: a name shared by many people is exactly what makes
+one query per person expensive.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailmatrix.customers.address_rows import chunks
+from mailmatrix.customers.lookalikes import imitated_domain
+from mailmatrix.customers.models import Address, LinkDecision, Person
+from mailmatrix.customers.suggestions import Offer, offer
+
+COMMON_NAME_PERSONS = 3  # a name key shared by this many persons is common in the tenant
+MAX_SUGGESTIONS = 5  # per new address: past that the name is too common to tell anything
+COMPANY_KINDS = frozenset({"corporate", "role"})
+
+
+def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: datetime
+                       ) -> None:
+    """``pairs``: (address, its person), each with the attributes of the rows (an ORM row or
+    a batch's ``AddressState``; a person's ``id``, ``name_key``, ``display_name``)."""
+    tenant_id = session.info["tenant_id"]
+    pairs = [(row, person) for row, person in pairs
+             if person.name_key and getattr(row, "link_state", None) != "confirmed"]
+    if not pairs:
+        return
+    namesakes = _persons_by_name(session, tenant_id, {person.name_key for _, person in pairs})
+    # Only towards people known before this one: the newer identity is the one in question,
+    # and the pair gets one suggestion, not one each way.
+    candidates = [(row, person, [other for other in namesakes[person.name_key]
+                                 if other < person.id][:MAX_SUGGESTIONS])
+                  for row, person in pairs]
+    candidates = [item for item in candidates if item[2]]
+    if not candidates:
+        return
+    locals_of = _local_parts(session, tenant_id, {o for *_, others in candidates for o in others})
+    refused = _refused(session, tenant_id, [row.id for row, *_ in candidates])
+    offers = []
+    for row, person, others in candidates:
+        sharing = len(namesakes[person.name_key])
+        local = row.canonical.partition("@")[0]
+        # A lookalike domain is still offered (a company's other TLD looks like one), but with
+        # little confidence and the warning in the reasons; the profile warns about it too.
+        imitation = imitated_domain(session, tenant_id, row.registrable_domain) \
+            if row.kind in COMPANY_KINDS and row.company_id is None else None
+        for other in others:
+            if (row.id, other) in refused:
+                continue
+            same_local = local in locals_of.get(other, ())
+            confidence = 0.55 + (0.2 if same_local else 0.0) - (
+                0.25 if sharing >= COMMON_NAME_PERSONS else 0.0)
+            reasons = [f"same name '{person.display_name}' as a known person"]
+            if imitation is not None:
+                # a copied mailbox name on a lookalike domain is the fraud pattern
+                confidence = 0.2
+                reasons.append(f"but {row.registrable_domain} imitates "
+                               f"{imitation.lookalike_of}: verify by phone before confirming")
+            if same_local:
+                reasons.append(f"same mailbox name '{local}'")
+            if sharing >= COMMON_NAME_PERSONS:
+                reasons.append(f"{sharing} people share this name in your contacts")
+            offers.append(Offer(row.id, other, "same-name", round(confidence, 2),
+                                tuple(reasons)))
+    offer(session, offers, now)
+
+
+def _persons_by_name(session: Session, tenant_id: int, keys: set[str]
+                     ) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = defaultdict(list)
+    for part in chunks(sorted(keys)):
+        for person, key in session.execute(
+                select(Person.id, Person.name_key).where(
+                    Person.tenant_id == tenant_id, Person.name_key.in_(part))
+                .order_by(Person.id)):
+            found[key].append(person)
+    return found
+
+
+def _local_parts(session: Session, tenant_id: int, persons: set[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    for part in chunks(sorted(persons)):
+        for person, canonical in session.execute(
+                select(Address.person_id, Address.canonical).where(
+                    Address.tenant_id == tenant_id, Address.person_id.in_(part))):
+            found[person].add(canonical.partition("@")[0])
+    return found
+
+
+def _refused(session: Session, tenant_id: int, address_ids: list[int]
+             ) -> set[tuple[int, int]]:
+    found: set[tuple[int, int]] = set()
+    for part in chunks(sorted(set(address_ids))):
+        found.update((address, person) for address, person in session.execute(
+            select(LinkDecision.address_id, LinkDecision.person_id).where(
+                LinkDecision.tenant_id == tenant_id, LinkDecision.address_id.in_(part),
+                LinkDecision.decision == "cannot-link")))
+    return found

@@ -1,0 +1,156 @@
+"""What persons and companies carry about themselves, kept up to date in bulk: the primary
+address for formal matters and the customer type, each with its reason.
+
+A few queries per batch, whatever its size, and a write only where something changed. ORM
+objects of the rows written are expired, so a caller holding one reads the new values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from mailmatrix.customers.address_rows import chunks
+from mailmatrix.customers.customer_type import CompanyStats, company_type, individual_type
+from mailmatrix.customers.models import Address, AddressForm, Company, CompanyDomain, Person
+from mailmatrix.customers.primary import (
+    best_address,
+    is_candidate,
+    preferred_form,
+    primary_reason,
+)
+
+
+def choose_primary(session: Session, person_id: int) -> None:
+    update_primaries(session, [person_id])
+
+
+def update_primaries(session: Session, person_ids: Iterable[int]) -> None:
+    tenant_id = session.info["tenant_id"]
+    for part in chunks(sorted(set(person_ids))):
+        persons = {row.id: row for row in session.execute(
+            select(Person.id, Person.primary_pinned, Person.primary_address_id,
+                   Person.primary_raw, Person.primary_reason)
+            .where(Person.tenant_id == tenant_id, Person.id.in_(part)))}
+        candidates: dict[int, list[Any]] = defaultdict(list)
+        for row in session.execute(
+                select(Address.id, Address.person_id, Address.kind, Address.canonical,
+                       Address.formal_count, Address.last_seen)
+                .where(Address.tenant_id == tenant_id, Address.person_id.in_(part))):
+            if is_candidate(row):
+                candidates[row.person_id].append(row)
+        best = {person: best_address(rows) for person, rows in candidates.items()
+                if person in persons and not persons[person].primary_pinned}
+        forms = _forms_of(session, tenant_id, [row.id for row in best.values()])
+        changes = []
+        for person, row in best.items():
+            choice = (row.id, preferred_form(row, forms[row.id]),
+                      primary_reason(row, candidates[person]))
+            held = persons[person]
+            if (held.primary_address_id, held.primary_raw, held.primary_reason) != choice:
+                changes.append({"tenant": tenant_id, "row": person, "address": choice[0],
+                                "raw": choice[1], "reason": choice[2]})
+        _write(session, _SET_PRIMARY, Person, changes)
+
+
+def update_customer_types(session: Session, person_ids: Iterable[int],
+                          company_ids: Iterable[int]) -> None:
+    """Companies first: a person at a company is the company's type."""
+    tenant_id = session.info["tenant_id"]
+    changes = []
+    for part in chunks(sorted(set(company_ids))):
+        stats = _company_stats(session, tenant_id, part)
+        for company, (kind, reason) in ((c, company_type(s)) for c, s in stats.items()):
+            changes.append({"tenant": tenant_id, "row": company, "kind": kind,
+                            "reason": reason})
+    _write(session, _SET_COMPANY_TYPE, Company, changes)
+    changes = []
+    for part in chunks(sorted(set(person_ids))):
+        employed = dict(session.execute(select(Person.id, Person.company_id).where(
+            Person.tenant_id == tenant_id, Person.id.in_(part),
+            Person.company_id.is_not(None))).all())
+        companies = {row.id: row for row in session.execute(
+            select(Company.id, Company.name, Company.customer_type,
+                   Company.customer_type_reason)
+            .where(Company.tenant_id == tenant_id,
+                   Company.id.in_(set(employed.values()))))}
+        for person, company_id in employed.items():
+            company = companies.get(company_id)
+            if company is not None:
+                changes.append({"tenant": tenant_id, "row": person,
+                                "kind": company.customer_type, "reason":
+                                f"works at {company.name}: {company.customer_type_reason}"})
+        providers: dict[int, list[str | None]] = defaultdict(list)
+        for person, provider in session.execute(
+                select(Address.person_id, Address.provider).where(
+                    Address.tenant_id == tenant_id,
+                    Address.person_id.in_([p for p in part if p not in employed]))).all():
+            providers[person].append(provider)
+        for person, names in providers.items():
+            kind, reason = individual_type(names)
+            changes.append({"tenant": tenant_id, "row": person, "kind": kind,
+                            "reason": reason})
+    _write(session, _SET_PERSON_TYPE, Person, changes)
+
+
+def _company_stats(session: Session, tenant_id: int, company_ids: Any
+                   ) -> dict[int, CompanyStats]:
+    addresses: dict[int, list[Any]] = defaultdict(list)
+    for row in session.execute(
+            select(Address.company_id, Address.person_id, Address.role, Address.hosting)
+            .where(Address.tenant_id == tenant_id, Address.company_id.in_(company_ids))):
+        addresses[row.company_id].append(row)
+    domains = dict(session.execute(
+        select(CompanyDomain.company_id, func.count(CompanyDomain.id))
+        .where(CompanyDomain.tenant_id == tenant_id, CompanyDomain.company_id.in_(company_ids))
+        .group_by(CompanyDomain.company_id)).all())
+    stats = {}
+    for company in company_ids:
+        rows = addresses.get(company, [])
+        boxes = [row for row in rows if row.role and row.person_id is None]
+        stats[company] = CompanyStats(
+            people=len({row.person_id for row in rows if row.person_id is not None}),
+            role_mailboxes=len(boxes), departments=len({row.role for row in boxes}),
+            domains=domains.get(company, 0),
+            hosting=next((row.hosting for row in rows if row.hosting), None))
+    return stats
+
+
+def _forms_of(session: Session, tenant_id: int, address_ids: list[int]
+              ) -> dict[int, list[Any]]:
+    forms: dict[int, list[Any]] = defaultdict(list)
+    for part in chunks(address_ids):
+        for row in session.execute(
+                select(AddressForm.address_id, AddressForm.raw, AddressForm.tag,
+                       AddressForm.count)
+                .where(AddressForm.tenant_id == tenant_id, AddressForm.address_id.in_(part))):
+            forms[row.address_id].append(row)
+    return forms
+
+
+def _write(session: Session, statement: Any, model: type, changes: list[dict]) -> None:
+    if not changes:
+        return
+    session.execute(statement, changes)
+    written = {change["row"] for change in changes}
+    for held in list(session.identity_map.values()):
+        if isinstance(held, model) and held.id in written:
+            session.expire(held)
+
+
+def _by_id(table: Any) -> Any:
+    return update(table).where(table.c.tenant_id == bindparam("tenant"),
+                               table.c.id == bindparam("row"))
+
+
+_SET_PRIMARY = _by_id(Person.__table__).values(
+    primary_address_id=bindparam("address"), primary_raw=bindparam("raw"),
+    primary_reason=bindparam("reason"))
+_SET_PERSON_TYPE = _by_id(Person.__table__).values(
+    customer_type=bindparam("kind"), customer_type_reason=bindparam("reason"))
+_SET_COMPANY_TYPE = _by_id(Company.__table__).values(
+    customer_type=bindparam("kind"), customer_type_reason=bindparam("reason"))
