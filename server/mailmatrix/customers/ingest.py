@@ -34,7 +34,7 @@ class IngestSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
 
 
-BATCH_SIZE = 500  # messages per transaction: long enough to amortize, short enough to retry
+BATCH_SIZE = 2000  # messages per transaction: long enough to amortize, short enough to retry
 
 
 def ingest_paths(database: Database, principal: Principal, paths: Iterable[str], *,

@@ -292,7 +292,8 @@ class _Batch:
                                                        signature, now)
         if signature.name or signature.phones or signature.title:
             row.signature_read_at = state.signature_read_at = now
-        if plan.message.thread_key and sender.canonical in self.fresh:
+        replying = plan.message.facts.in_reply_to or plan.message.facts.references
+        if replying and plan.message.thread_key and sender.canonical in self.fresh:
             linking.apply_thread_signature(session, row, plan.message.thread_key,
                                            plan.observation_id, signature, now)
         self._refresh(state)
