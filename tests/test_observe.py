@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,8 +14,10 @@ from mailmatrix.customers.models import (
     Address,
     AddressForm,
     Company,
+    DomainSuggestion,
     Observation,
     Person,
+    PersonPhone,
     Suggestion,
 )
 from mailmatrix.customers.observe import observe
@@ -289,3 +291,32 @@ def test_a_new_address_signing_as_a_thread_participant_is_suggested(database, re
                                    references="<thread-1@acme> <m120@test>", body=body), now=NOW)
     suggestions = rows(database, rep, Suggestion)
     assert [s.rule for s in suggestions] == ["thread-signature"]
+
+
+def test_one_person_auto_linked_across_two_company_domains_suggests_the_second_domain(
+    database, rep  # noqa: ANN001
+) -> None:
+    observe(database, rep, message(70, "Li Wei <li.wei@acme-gmbh.de>",
+                                   body=SIGNED.format(name="Li Wei")), now=NOW)
+    observe(database, rep, message(71, "Li Wei <li.wei@acme-asia.hk>",
+                                   body=SIGNED.format(name="Li Wei")), now=NOW)
+    (suggestion,) = rows(database, rep, DomainSuggestion)
+    companies = {company.id: company.name for company in rows(database, rep, Company)}
+    assert (suggestion.domain, companies[suggestion.company_id], suggestion.state) == (
+        "acme-asia.hk", "acme-gmbh.de", "open")
+    assert "Li Wei writes from acme-gmbh.de and from acme-asia.hk" in suggestion.reasons
+    observe(database, rep, message(72, "Li Wei <li.wei@acme-asia.hk>"), now=NOW)
+    assert len(rows(database, rep, DomainSuggestion)) == 1  # offered once
+
+
+def test_a_signature_is_read_again_only_after_a_month(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(73, "Li Wei <li.wei@acme-gmbh.de>",
+                                   body=SIGNED.format(name="Li Wei")), now=NOW)
+    changed = SIGNED.format(name="Li Wei").replace("171 1234567", "160 7654321")
+    observe(database, rep, message(74, "Li Wei <li.wei@acme-gmbh.de>", body=changed),
+            now=NOW + timedelta(days=3))
+    assert {phone.e164 for phone in rows(database, rep, PersonPhone)} == {"+491711234567"}
+    observe(database, rep, message(75, "Li Wei <li.wei@acme-gmbh.de>", body=changed),
+            now=NOW + timedelta(days=31))
+    assert {phone.e164 for phone in rows(database, rep, PersonPhone)} == {
+        "+491711234567", "+491607654321"}

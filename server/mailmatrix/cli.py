@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime
 
 import click
@@ -15,21 +16,22 @@ from werkzeug.serving import run_simple
 from mailmatrix.addresses.classify import AddressReport, classify_address
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.app import create_app
-from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.contacts import read_contacts
 from mailmatrix.customers.contacts_import import import_contacts
-from mailmatrix.customers.db import Database, database_of
 from mailmatrix.customers.export import export_graph
-from mailmatrix.customers.ingest import ingest_paths
-from mailmatrix.customers.local import local_principal
+from mailmatrix.customers.ingest import ingest_paths, input_size
 from mailmatrix.customers.profile import profile
-from mailmatrix.customers.tenants import configure_own_domains
+from mailmatrix.decide_cli import decide_group
+from mailmatrix.local_context import USER_OPTION, local_database_and_principal
 from mailmatrix.mx_lookup import mx_lookup_of
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
 def main() -> None:
     """MailMatrix: one customer, many mailboxes."""
+
+
+main.add_command(decide_group)
 
 
 def _inputs(arguments: tuple[str, ...]) -> Iterator[str]:
@@ -142,20 +144,6 @@ def tone_command(files: tuple[str, ...], as_json: bool, now_text: str | None) ->
         click.echo(line)
 
 
-def _local_database_and_principal(user: str | None) -> tuple[Database, Principal]:
-    database = database_of(current_app)
-    database.upgrade()  # idempotent; lets the embedded SQLite default work out of the box
-    principal = local_principal(database, user)
-    configured = current_app.config.get("OWN_DOMAINS") or ""
-    domains = configured.split(",") if isinstance(configured, str) else list(configured)
-    configure_own_domains(database, principal.tenant_id, domains)
-    return database, principal
-
-
-USER_OPTION = click.option("--user", "user", default=None, envvar="MAILMATRIX_USER",
-                           help="Your own address: selects your tenant and marks what you sent.")
-
-
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @USER_OPTION
@@ -164,23 +152,19 @@ USER_OPTION = click.option("--user", "user", default=None, envvar="MAILMATRIX_US
 @with_appcontext
 def ingest_command(paths: tuple[str, ...], user: str | None, dns: bool) -> None:
     """Learn from mail files: mbox, maildir, .eml, or .jsonl header records. Idempotent."""
-    database, principal = _local_database_and_principal(user)
+    database, principal = local_database_and_principal(user)
     lookup = mx_lookup_of(current_app)
-    interactive = sys.stderr.isatty()
-    counter = {"n": 0}
-
-    def progress(source: str) -> None:
-        counter["n"] += 1
-        if interactive and counter["n"] % 500 == 0:
-            click.echo(f"\r{counter['n']:,} messages read", err=True, nl=False)
-
+    # A bar over the bytes of input on a terminal; nothing in a pipe or a log.
+    bar = click.progressbar(length=input_size(paths), label="ingest", file=sys.stderr,
+                            show_pos=False, show_eta=True, width=30) \
+        if sys.stderr.isatty() else None
     try:
-        summary = ingest_paths(database, principal, paths, on_message=progress,
-                               mx_hosts=lookup.known if dns else None)
+        with bar if bar is not None else nullcontext():
+            summary = ingest_paths(database, principal, paths,
+                                   on_progress=bar.update if bar is not None else None,
+                                   mx_hosts=lookup.known if dns else None)
     finally:
         lookup.close()  # lookups still queued are dropped: the next run asks again
-    if interactive and counter["n"] >= 500:
-        click.echo(err=True)
     for source, reason in summary.skipped:
         click.echo(f"skipped {source}: {reason}", err=True)
     click.echo(f"{summary.read:,} messages read: {summary.new:,} new, "
@@ -194,7 +178,7 @@ def ingest_command(paths: tuple[str, ...], user: str | None, dns: bool) -> None:
 @with_appcontext
 def profile_command(address: str, as_json: bool, user: str | None) -> None:
     """The profile of one sender, as the panel shows it."""
-    database, principal = _local_database_and_principal(user)
+    database, principal = local_database_and_principal(user)
     result = profile(database, principal, address)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -220,7 +204,7 @@ def profile_command(address: str, as_json: bool, user: str | None) -> None:
 @with_appcontext
 def export_command(as_json: bool, user: str | None) -> None:
     """Every person with their addresses, and the open suggestions."""
-    database, principal = _local_database_and_principal(user)
+    database, principal = local_database_and_principal(user)
     click.echo(json.dumps(export_graph(database, principal), ensure_ascii=False, indent=2))
 
 
@@ -230,7 +214,7 @@ def export_command(as_json: bool, user: str | None) -> None:
 @with_appcontext
 def import_contacts_command(file: str, user: str | None) -> None:
     """Import an address book: Outlook, Google Contacts or HubSpot CSV, or vCard 3/4."""
-    database, principal = _local_database_and_principal(user)
+    database, principal = local_database_and_principal(user)
     with open(file, encoding="utf-8-sig", errors="replace") as handle:
         book = read_contacts(handle.read(), file)
     summary = import_contacts(database, principal, book.contacts)

@@ -23,12 +23,14 @@ MAX_MESSAGE_BYTES = 50 * 1024 * 1024  # larger "messages" are a broken file, not
 class MailFileError:
     source: str  # "file.mbox#17"
     reason: str
+    size: int = 0  # bytes of the file it took up: what a progress bar advances by
 
 
 @dataclass(frozen=True)
 class MailItem:
     source: str
     message: Message  # an EmailMessage under the default policy
+    size: int = 0
 
 
 def read_mail(path: str, stdin: BinaryIO | None = None, *,
@@ -39,41 +41,43 @@ def read_mail(path: str, stdin: BinaryIO | None = None, *,
     and decodes only what it needs."""
     if path == "-":
         data = (stdin.read(MAX_MESSAGE_BYTES + 1) if stdin else b"")
-        yield _parse("-", data, policy)
+        yield _parse("-", data, policy, len(data))
         return
     try:
         with Path(path).open("rb") as handle:
             first = handle.readline()
             if first.startswith(b"From "):
-                yield from _read_mbox(path, handle, policy)
+                yield from _read_mbox(path, handle, policy, len(first))
             else:
-                yield _parse(path, first + handle.read(MAX_MESSAGE_BYTES), policy)
+                data = first + handle.read(MAX_MESSAGE_BYTES)
+                yield _parse(path, data, policy, len(data))
     except OSError as error:
         yield MailFileError(path, f"cannot read: {error.strerror or error}")
 
 
-def _read_mbox(path: str, handle: BinaryIO, policy: Policy
+def _read_mbox(path: str, handle: BinaryIO, policy: Policy, separator: int
                ) -> Iterator[MailItem | MailFileError]:
     """Split on "From " lines (mboxrd/mboxo), unescaping ">From " in bodies."""
     number, lines, size = 1, [], 0
     for line in handle:
         if line.startswith(b"From ") and (lines or size):
-            yield _parse(f"{path}#{number}", b"".join(lines), policy)
-            number, lines, size = number + 1, [], 0
+            yield _parse(f"{path}#{number}", b"".join(lines), policy, separator + size)
+            number, lines, size, separator = number + 1, [], 0, len(line)
             continue
         if size <= MAX_MESSAGE_BYTES:
             lines.append(line[1:] if line.startswith(b">From ") else line)
         size += len(line)
     if lines:
-        yield _parse(f"{path}#{number}", b"".join(lines), policy)
+        yield _parse(f"{path}#{number}", b"".join(lines), policy, separator + size)
 
 
-def _parse(source: str, data: bytes, policy: Policy) -> MailItem | MailFileError:
+def _parse(source: str, data: bytes, policy: Policy, size: int) -> MailItem | MailFileError:
     if len(data) > MAX_MESSAGE_BYTES:
-        return MailFileError(source, f"message larger than {MAX_MESSAGE_BYTES} bytes")
+        return MailFileError(source, f"message larger than {MAX_MESSAGE_BYTES} bytes", size)
     if not data.strip():
-        return MailFileError(source, "empty message")
+        return MailFileError(source, "empty message", size)
     message = email.message_from_bytes(data, policy=policy)
     if not message.keys():
-        return MailFileError(source, "no mail headers found (truncated or not a mail file)")
-    return MailItem(source, message)
+        return MailFileError(source, "no mail headers found (truncated or not a mail file)",
+                             size)
+    return MailItem(source, message, size)

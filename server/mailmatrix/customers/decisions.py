@@ -17,17 +17,20 @@ from mailmatrix.addresses.canonical import canonical_address
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
+from mailmatrix.customers.domain_joins import suggest_domain_joins
 from mailmatrix.customers.lookalikes import remember_customer_domain
 from mailmatrix.customers.models import (
     Address,
     AuditEvent,
     Company,
     CompanyDomain,
+    DomainSuggestion,
     LinkDecision,
     Person,
     Suggestion,
 )
 from mailmatrix.customers.summaries import choose_primary
+from mailmatrix.customers.upsert import get_or_create
 
 MUST_LINK, CANNOT_LINK, UNLINK, UNDO = "must-link", "cannot-link", "unlink", "undo"
 
@@ -45,6 +48,7 @@ def confirm_link(database: Database, principal: Principal, address: str, person_
         before = _state(session, row)
         _move(session, row, person_id, "confirmed", "user")
         _set_suggestions(session, row.id, person_id, "accepted")
+        suggest_domain_joins(session, [person_id], datetime.now(UTC))
         return _decide(session, principal, row, person_id, MUST_LINK, reason, before)
 
 
@@ -246,5 +250,28 @@ def join_company_domain(database: Database, principal: Principal, domain: str,
             person = session.get(Person, row.person_id) if row.person_id else None
             if person is not None:
                 person.company_id = anchor.company_id
+        _answer_domain_suggestion(session, name, anchor.company_id, "accepted")
         _audit(session, principal, "join-company-domain", "company", anchor.company_id, before,
                {"domain": name, "company_id": anchor.company_id})
+
+
+def keep_domain_apart(database: Database, principal: Principal, domain: str,
+                      company_address: str) -> None:
+    """"This domain is not that company's": the suggestion is never made again."""
+    with database.session(principal.tenant_id) as session:
+        anchor = _address(session, company_address)
+        if anchor.company_id is None:
+            raise DecisionError(f"{company_address} belongs to no company")
+        name = domain.strip().lower()
+        _answer_domain_suggestion(session, name, anchor.company_id, "rejected")
+        _audit(session, principal, "keep-domain-apart", "company", anchor.company_id, {},
+               {"domain": name, "company_id": anchor.company_id})
+
+
+def _answer_domain_suggestion(session: Session, domain: str, company_id: int,
+                              state: str) -> None:
+    suggestion = get_or_create(
+        session, DomainSuggestion,
+        {"tenant_id": session.info["tenant_id"], "domain": domain, "company_id": company_id},
+        {"reasons": ["decided by you"], "state": state, "created_at": datetime.now(UTC)})
+    suggestion.state = state

@@ -1,8 +1,8 @@
 """``mailmatrix ingest``: mbox, maildir, .eml and JSON-lines header records into the graph.
 
-Streaming and idempotent: each message is one observe() transaction, so a run can be stopped
-and started again; a message that cannot be read is reported with the reason and skipped, and
-never ends the run.
+Streaming and idempotent: messages are observed a few thousand per transaction, so a run can
+be stopped and started again (what was committed is known, and skipped); a message that cannot
+be read is reported with the reason and skipped, and never ends the run.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ BATCH_SIZE = 2000  # messages per transaction: long enough to amortize, short en
 
 def ingest_paths(database: Database, principal: Principal, paths: Iterable[str], *,
                  mx_hosts: MxHostsLookup | None = None,
-                 on_message: Callable[[str], None] | None = None) -> IngestSummary:
+                 on_progress: Callable[[int], None] | None = None) -> IngestSummary:
+    """``on_progress`` is told the bytes of input each message took up (see ``input_size``)."""
     summary = IngestSummary()
     batch: list[MessageFacts] = []
 
@@ -51,10 +52,12 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
                 summary.already_known += 1
         batch.clear()
 
-    for source, item in _facts(paths):
+    for source, item, size in _facts(paths):
+        if on_progress:
+            on_progress(size)
+        if item is None:
+            continue
         summary.read += 1
-        if on_message:
-            on_message(source)
         if isinstance(item, str):
             summary.skipped.append((source, item))
             continue
@@ -66,7 +69,24 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
     return summary
 
 
-def _facts(paths: Iterable[str]) -> Iterator[tuple[str, MessageFacts | str]]:
+def input_size(paths: Iterable[str]) -> int:
+    """Bytes ingest will read: files, and the message files of folders (maildir)."""
+    total = 0
+    for path in map(Path, paths):
+        try:
+            files = [path] if not path.is_dir() else [
+                file for file in path.rglob("*") if file.is_file()]
+            total += sum(file.stat().st_size for file in files)
+        except OSError:
+            continue  # reported as skipped when ingest gets to it
+    return total
+
+
+# (source, facts or why skipped or None for a blank line, bytes of input it took up)
+Read = tuple[str, MessageFacts | str | None, int]
+
+
+def _facts(paths: Iterable[str]) -> Iterator[Read]:
     for path in paths:
         target = Path(path)
         if target.is_dir():
@@ -77,17 +97,17 @@ def _facts(paths: Iterable[str]) -> Iterator[tuple[str, MessageFacts | str]]:
             yield from _mail_file(path)
 
 
-def _mail_file(path: str) -> Iterator[tuple[str, MessageFacts | str]]:
+def _mail_file(path: str) -> Iterator[Read]:
     for item in read_mail(path, policy=email.policy.compat32):
         if isinstance(item, MailFileError):
-            yield item.source, item.reason
+            yield item.source, item.reason, item.size
         elif not item.message.get("From"):
-            yield item.source, "no From header"
+            yield item.source, "no From header", item.size
         else:
-            yield item.source, facts_from_email(item.message)
+            yield item.source, facts_from_email(item.message), item.size
 
 
-def _maildir(folder: Path) -> Iterator[tuple[str, MessageFacts | str]]:
+def _maildir(folder: Path) -> Iterator[Read]:
     """A maildir's cur/ and new/ (or any folder of message files), in name order."""
     subfolders = [folder / name for name in ("cur", "new") if (folder / name).is_dir()]
     for sub in subfolders or [folder]:
@@ -96,28 +116,31 @@ def _maildir(folder: Path) -> Iterator[tuple[str, MessageFacts | str]]:
                 yield from _mail_file(str(file))
 
 
-def _json_lines(path: Path) -> Iterator[tuple[str, MessageFacts | str]]:
+def _json_lines(path: Path) -> Iterator[Read]:
     try:
-        handle = path.open(encoding="utf-8", errors="replace")
+        handle = path.open("rb")
     except OSError as error:
-        yield str(path), f"cannot read: {error.strerror or error}"
+        yield str(path), f"cannot read: {error.strerror or error}", 0
         return
     with handle:
-        for number, line in enumerate(handle, start=1):
-            source = f"{path}:{number}"
+        for number, raw in enumerate(handle, start=1):
+            source, size = f"{path}:{number}", len(raw)
+            line = raw.decode("utf-8", errors="replace")
             if not line.strip():
+                yield source, None, size
                 continue
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
-                yield source, f"not JSON: {error.msg}"
+                yield source, f"not JSON: {error.msg}", size
                 continue
             if not isinstance(record, dict) or not record.get("from"):
-                yield source, "a header record needs at least a 'from' field"
+                yield source, "a header record needs at least a 'from' field", size
                 continue
             values = {attribute: str(record[key]) for key, attribute in JSON_FIELDS.items()
                       if record.get(key) is not None}
             results = record.get("authentication_results") or []
             if isinstance(results, str):
                 results = [results]
-            yield source, MessageFacts(**values, authentication_results=tuple(map(str, results)))
+            yield source, MessageFacts(**values, authentication_results=tuple(
+                map(str, results))), size

@@ -270,6 +270,21 @@ class Suggestion(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class DomainSuggestion(TenantScoped, Base):
+    """A rule's claim "this domain belongs to that company too", waiting for the user."""
+
+    __tablename__ = "domain_suggestions"
+    __table_args__ = (UniqueConstraint("tenant_id", "domain", "company_id"),
+                      Index("ix_domain_suggestions_company", "tenant_id", "company_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    domain: Mapped[str] = mapped_column(String(255))  # registrable domain
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | accepted | rejected
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class AuditEvent(TenantScoped, Base):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_time", "tenant_id", "created_at"),)

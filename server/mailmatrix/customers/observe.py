@@ -28,6 +28,7 @@ from mailmatrix.customers import linking
 from mailmatrix.customers.address_rows import AddressState, address_states, chunks, form_ids
 from mailmatrix.customers.authresults import DEFAULT_AUTHSERV_IDS, AuthVerdict, receiving_verdict
 from mailmatrix.customers.db import Database
+from mailmatrix.customers.domain_joins import suggest_domain_joins
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.first_sight import link_first_sight
 from mailmatrix.customers.message_read import ReadMessage, Seen, read_message
@@ -171,6 +172,7 @@ class _Batch:
         for plan in plans:
             self._apply_rules(plan)
         session.flush()
+        suggest_domain_joins(session, self.touched.linked, self.now)
         update_primaries(session, self.touched.persons | self.touched.linked)
         update_customer_types(session, self.touched.linked, self.touched.companies)
 

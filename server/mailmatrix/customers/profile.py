@@ -17,6 +17,7 @@ from mailmatrix.customers.models import (
     AddressForm,
     Company,
     CompanyDomain,
+    DomainSuggestion,
     Observation,
     Participant,
     Person,
@@ -141,10 +142,16 @@ def _company_dict(session: Session, company: Company | None) -> dict[str, object
         return None
     domains = session.scalars(select(CompanyDomain.domain).where(
         CompanyDomain.tenant_id == company.tenant_id, CompanyDomain.company_id == company.id))
+    waiting = session.scalars(select(DomainSuggestion).where(
+        DomainSuggestion.tenant_id == company.tenant_id,
+        DomainSuggestion.company_id == company.id, DomainSuggestion.state == "open")
+        .order_by(DomainSuggestion.id))
     return {"id": company.id, "name": company.name, "domains": sorted(domains),
             "customer_type": company.customer_type,
             "customer_type_reason": company.customer_type_reason,
-            "formal_channels": dict(company.formal_channels or {})}
+            "formal_channels": dict(company.formal_channels or {}),
+            "domain_suggestions": [{"domain": item.domain, "reasons": list(item.reasons or [])}
+                                   for item in waiting]}
 
 
 def _suggestions(session: Session, row: Address, person: Person | None

@@ -241,6 +241,22 @@ def upgrade() -> None:
         batch_op.create_index('ix_observations_sender', ['tenant_id', 'sender_address_id', 'sent_at'], unique=False)
         batch_op.create_index('ix_observations_thread', ['tenant_id', 'thread_key'], unique=False)
 
+    op.create_table('domain_suggestions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('domain', sa.String(length=255), nullable=False),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_domain_suggestions_company_id_companies')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_domain_suggestions_tenant_id_tenants')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_domain_suggestions')),
+    sa.UniqueConstraint('tenant_id', 'domain', 'company_id', name=op.f('uq_domain_suggestions_tenant_id_domain_company_id'))
+    )
+    with op.batch_alter_table('domain_suggestions', schema=None) as batch_op:
+        batch_op.create_index('ix_domain_suggestions_company', ['tenant_id', 'company_id'], unique=False)
+
     op.create_table('suggestions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('address_id', sa.Integer(), nullable=False),
@@ -285,6 +301,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_participants_address')
 
     op.drop_table('participants')
+    with op.batch_alter_table('domain_suggestions', schema=None) as batch_op:
+        batch_op.drop_index('ix_domain_suggestions_company')
+
+    op.drop_table('domain_suggestions')
     with op.batch_alter_table('suggestions', schema=None) as batch_op:
         batch_op.drop_index('ix_suggestions_person')
 
