@@ -29,6 +29,7 @@ from mailmatrix.customers.models import (
     Suggestion,
 )
 from mailmatrix.customers.observe import observe
+from mailmatrix.customers.profile import profile
 from mailmatrix.customers.tenants import ensure_tenant, ensure_user
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -100,10 +101,8 @@ def test_a_pinned_primary_wins_over_the_rules(database, rep, two_identities) -> 
     confirm_link(database, rep, "liwei.private@gmail.com", two_identities)
     pin_primary(database, rep, two_identities, "liwei.private@gmail.com")
     seen(database, rep, 5, "Li Wei <li.wei@acme-gmbh.de>", "Contract")
-    with database.session(rep.tenant_id) as session:
-        person = session.get(Person, two_identities)
-        assert (person.primary_raw, person.primary_reason) == ("liwei.private@gmail.com",
-                                                               "pinned by you")
+    assert profile(database, rep, "li.wei@acme-gmbh.de").primary == {
+        "address": "liwei.private@gmail.com", "reason": "pinned by you"}
     pin_primary(database, rep, two_identities, None)
     with database.session(rep.tenant_id) as session:
         assert session.get(Person, two_identities).primary_raw == "li.wei@acme-gmbh.de"

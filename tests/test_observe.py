@@ -21,6 +21,7 @@ from mailmatrix.customers.models import (
     Suggestion,
 )
 from mailmatrix.customers.observe import observe
+from mailmatrix.customers.profile import profile
 from mailmatrix.customers.tenants import ensure_tenant, ensure_user
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -115,7 +116,9 @@ def test_primary_prefers_the_corporate_address_and_says_why(database, rep) -> No
             now=NOW)
     (person,) = rows(database, rep, Person)
     assert person.primary_raw == "li.wei@acme-gmbh.de"
-    assert "corporate" in person.primary_reason and "formal" in person.primary_reason
+    primary = profile(database, rep, "li.wei@acme-gmbh.de").primary
+    assert primary is not None and primary["address"] == "li.wei@acme-gmbh.de"
+    assert "corporate" in primary["reason"] and "1 formal-matter message" in primary["reason"]
 
 
 def test_forged_authentication_results_from_the_sender_are_ignored(database, rep) -> None:  # noqa: ANN001

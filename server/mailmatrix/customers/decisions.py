@@ -104,7 +104,7 @@ def pin_primary(database: Database, principal: Principal, person_id: int,
             if row.person_id != person.id:
                 raise DecisionError(f"{raw_address} is not an address of this person")
             person.primary_address_id, person.primary_raw = row.id, raw_address.strip()
-            person.primary_pinned, person.primary_reason = True, "pinned by you"
+            person.primary_pinned = True
         _audit(session, principal, "pin-primary" if raw_address else "unpin-primary", "person",
                person.id, before, {"primary_raw": person.primary_raw,
                                    "pinned": person.primary_pinned})

@@ -55,6 +55,11 @@ def remember_name(session: Session, row: Address, display_name: str, now: dateti
     return person.id
 
 
+def signature_is_evidence(signature: SignatureFacts) -> bool:
+    """A phone, or a full name with a job title: what ``apply_signature`` can link by."""
+    return bool(signature.phones) or _signature_key(signature) is not None
+
+
 def apply_signature(session: Session, row: Address, display_name: str,
                     signature: SignatureFacts, now: datetime) -> set[int]:
     """``signature``: the sender's signature names a phone, or the same full name and job title,

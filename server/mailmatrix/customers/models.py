@@ -127,7 +127,6 @@ class Person(TenantScoped, Base):
         ForeignKey("addresses.id", use_alter=True))
     primary_raw: Mapped[str | None] = mapped_column(String(320))  # a raw form actually seen
     primary_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
-    primary_reason: Mapped[str | None] = mapped_column(Text)
     customer_type: Mapped[str | None] = mapped_column(String(32))
     customer_type_reason: Mapped[str | None] = mapped_column(Text)
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -126,6 +126,7 @@ class _Batch:
         self.states: dict[str, AddressState] = {}
         self.fresh: set[str] = set()  # canonical forms that got their person in this batch
         self.signatures_read: set[int] = set()
+        self.signed: list[int] = []  # addresses a signature was read from in this batch
         self.touched = _Touched()
 
     def observe(self, messages: Sequence[ReadMessage]) -> list[ObserveResult]:
@@ -172,6 +173,9 @@ class _Batch:
         for plan in plans:
             self._apply_rules(plan)
         session.flush()
+        if self.signed:
+            session.execute(_SIGNATURE_READ, [{"tenant": tenant_id, "row": row, "at": self.now}
+                                              for row in self.signed])
         suggest_domain_joins(session, self.touched.linked, self.now)
         update_primaries(session, self.touched.persons | self.touched.linked)
         update_customer_types(session, self.touched.linked, self.touched.companies)
@@ -209,12 +213,13 @@ class _Batch:
                 "formal_matter": bool(message.formal_kinds),
                 "formal_kinds": list(message.formal_kinds),
                 "provenance": message.facts.provenance, "created_at": self.now})
-        ids = self.session.execute(
-            insert(_OBSERVATIONS).returning(_OBSERVATIONS.c.id, sort_by_parameter_order=True),
-            rows).scalars().all()
+        # A plain multi-row insert, then the ids by message key: RETURNING in parameter order
+        # is row by row on SQLite.
+        self.session.execute(insert(_OBSERVATIONS), rows)
+        ids = self._observation_ids([plan.message.key for plan in plans])
         participants = []
-        for plan, observation_id in zip(plans, ids, strict=True):
-            plan.observation_id = observation_id
+        for plan in plans:
+            plan.observation_id = observation_id = ids[plan.message.key]
             named = {(self.states[item.canonical].id, item.role): item.display_name or None
                      for item in reversed(plan.external)}  # the first naming wins
             participants += [{"tenant_id": self.tenant_id, "observation_id": observation_id,
@@ -289,16 +294,18 @@ class _Batch:
         self.signatures_read.add(state.id)
         signature = signature_facts(body, sender_name=sender.display_name or None,
                                     default_region=sender.report.region)
-        row = self._row(state)
-        self.touched.linked |= linking.apply_signature(session, row, sender.display_name,
-                                                       signature, now)
         if signature.name or signature.phones or signature.title:
-            row.signature_read_at = state.signature_read_at = now
+            self.signed.append(state.id)
+            state.signature_read_at = now
+        if linking.signature_is_evidence(signature):
+            self.touched.linked |= linking.apply_signature(
+                session, self._row(state), sender.display_name, signature, now)
+            self._refresh(state)
         replying = plan.message.facts.in_reply_to or plan.message.facts.references
-        if replying and plan.message.thread_key and sender.canonical in self.fresh:
-            linking.apply_thread_signature(session, row, plan.message.thread_key,
+        replying_in = plan.message.thread_key if replying else None
+        if signature.name and replying_in and sender.canonical in self.fresh:
+            linking.apply_thread_signature(session, self._row(state), replying_in,
                                            plan.observation_id, signature, now)
-        self._refresh(state)
 
     def _signature_due(self, state: AddressState) -> bool:
         if state.id in self.signatures_read:
@@ -320,6 +327,16 @@ class _Batch:
             self.touched.linked |= {person for person in (row.person_id, state.person_id)
                                     if person is not None}
             state.person_id, state.link_rule = row.person_id, row.link_rule
+
+    def _observation_ids(self, keys: list[str]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for part in chunks(keys):
+            ids.update(self.session.execute(
+                select(Observation.message_key, Observation.id)
+                .where(Observation.tenant_id == self.tenant_id,
+                       Observation.user_id == self.principal.user_id,
+                       Observation.message_key.in_(part))).all())
+        return ids
 
     def _known(self, keys: list[str]) -> dict[str, ObserveResult]:
         """The messages observed before, in one query per few hundred."""
@@ -383,6 +400,11 @@ _ADDRESS_COUNTERS = (
             last_seen=_later(_ADDRESSES.c.last_seen, bindparam("last")),
             last_formal=_later_if_given(_ADDRESSES.c.last_formal,
                                         bindparam("last_formal", type_=DateTime(True))))
+)
+_SIGNATURE_READ = (
+    update(_ADDRESSES)
+    .where(_ADDRESSES.c.tenant_id == bindparam("tenant"), _ADDRESSES.c.id == bindparam("row"))
+    .values(signature_read_at=bindparam("at"))
 )
 _FORM_COUNTERS = (
     update(_FORMS)

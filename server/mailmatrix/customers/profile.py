@@ -23,7 +23,7 @@ from mailmatrix.customers.models import (
     Person,
     Suggestion,
 )
-from mailmatrix.customers.primary import preferred_form
+from mailmatrix.customers.primary import is_candidate, preferred_form, primary_reason
 
 
 @dataclass(frozen=True)
@@ -93,12 +93,23 @@ def profile(database: Database, principal: Principal, address_text: str) -> Prof
             person=_person_dict(person),
             company=_company_dict(session, company),
             addresses=_address_views(session, rows, person),
-            primary={"address": person.primary_raw or "", "reason": person.primary_reason or ""}
-            if person and person.primary_raw else None,
+            primary=_primary(person, rows),
             suggestions=tuple(_suggestions(session, row, person)),
             warnings=tuple(warnings),
             last_exchange=_last_exchange(session, rows),
         )
+
+
+def _primary(person: Person | None, rows: list[Address]) -> dict[str, str] | None:
+    """The primary for formal matters and why, told from the addresses' live counts."""
+    if person is None or not person.primary_raw:
+        return None
+    if person.primary_pinned:
+        return {"address": person.primary_raw, "reason": "pinned by you"}
+    candidates = [row for row in rows if is_candidate(row)]
+    best = next((row for row in candidates if row.id == person.primary_address_id), None)
+    reason = primary_reason(best, candidates) if best is not None else ""
+    return {"address": person.primary_raw, "reason": reason}
 
 
 def _person_addresses(session: Session, row: Address, person: Person | None) -> list[Address]:

@@ -1,5 +1,6 @@
 """What persons and companies carry about themselves, kept up to date in bulk: the primary
-address for formal matters and the customer type, each with its reason.
+address for formal matters (its reason is told from the live counts, see ``profile``) and the
+customer type with its reason.
 
 A few queries per batch, whatever its size, and a write only where something changed. ORM
 objects of the rows written are expired, so a caller holding one reads the new values.
@@ -21,7 +22,6 @@ from mailmatrix.customers.primary import (
     best_address,
     is_candidate,
     preferred_form,
-    primary_reason,
 )
 
 
@@ -34,7 +34,7 @@ def update_primaries(session: Session, person_ids: Iterable[int]) -> None:
     for part in chunks(sorted(set(person_ids))):
         persons = {row.id: row for row in session.execute(
             select(Person.id, Person.primary_pinned, Person.primary_address_id,
-                   Person.primary_raw, Person.primary_reason)
+                   Person.primary_raw)
             .where(Person.tenant_id == tenant_id, Person.id.in_(part)))}
         candidates: dict[int, list[Any]] = defaultdict(list)
         for row in session.execute(
@@ -48,12 +48,11 @@ def update_primaries(session: Session, person_ids: Iterable[int]) -> None:
         forms = _forms_of(session, tenant_id, [row.id for row in best.values()])
         changes = []
         for person, row in best.items():
-            choice = (row.id, preferred_form(row, forms[row.id]),
-                      primary_reason(row, candidates[person]))
+            choice = (row.id, preferred_form(row, forms[row.id]))
             held = persons[person]
-            if (held.primary_address_id, held.primary_raw, held.primary_reason) != choice:
+            if (held.primary_address_id, held.primary_raw) != choice:
                 changes.append({"tenant": tenant_id, "row": person, "address": choice[0],
-                                "raw": choice[1], "reason": choice[2]})
+                                "raw": choice[1]})
         _write(session, _SET_PRIMARY, Person, changes)
 
 
@@ -148,8 +147,7 @@ def _by_id(table: Any) -> Any:
 
 
 _SET_PRIMARY = _by_id(Person.__table__).values(
-    primary_address_id=bindparam("address"), primary_raw=bindparam("raw"),
-    primary_reason=bindparam("reason"))
+    primary_address_id=bindparam("address"), primary_raw=bindparam("raw"))
 _SET_PERSON_TYPE = _by_id(Person.__table__).values(
     customer_type=bindparam("kind"), customer_type_reason=bindparam("reason"))
 _SET_COMPANY_TYPE = _by_id(Company.__table__).values(

@@ -106,7 +106,6 @@ def upgrade() -> None:
     sa.Column('primary_address_id', sa.Integer(), nullable=True),
     sa.Column('primary_raw', sa.String(length=320), nullable=True),
     sa.Column('primary_pinned', sa.Boolean(), nullable=False),
-    sa.Column('primary_reason', sa.Text(), nullable=True),
     sa.Column('customer_type', sa.String(length=32), nullable=True),
     sa.Column('customer_type_reason', sa.Text(), nullable=True),
     sa.Column('owner_user_id', sa.Integer(), nullable=True),
