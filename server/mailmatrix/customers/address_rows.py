@@ -81,6 +81,9 @@ def address_states(session: Session, tenant_id: int,
          **address_values(*wanted[canonical]), "created_at": now}
         for canonical in missing], key=("tenant_id", "canonical"))
     states.update(_load(session, tenant_id, missing))
+    # In the order the messages named them: first sight makes persons in this order, and
+    # "known before" (same-name) must mean what it means one message at a time.
+    states = {canonical: states[canonical] for canonical in wanted}
     learned = [(states[canonical], hosting) for canonical, (_, report) in wanted.items()
                if (hosting := _known_hosting(report)) and states[canonical].hosting != hosting]
     if learned:

@@ -35,8 +35,9 @@ from mailmatrix.customers.message_read import ReadMessage, Seen, read_message
 from mailmatrix.customers.models import Address, AddressForm, Observation, Participant, TenantDomain
 from mailmatrix.customers.summaries import update_customer_types, update_primaries
 
-# A signature is read from an address's messages until one is found, then again after this
-# long: reading one costs more than everything else a message needs, and rarely changes.
+# A signature is read from an address's messages (once per batch) until one carries evidence (a
+# phone, or a name with a job title), then again after this long: reading one costs more than
+# everything else a message needs, and a signature rarely changes.
 SIGNATURE_REREAD = timedelta(days=30)
 
 
@@ -294,10 +295,9 @@ class _Batch:
         self.signatures_read.add(state.id)
         signature = signature_facts(body, sender_name=sender.display_name or None,
                                     default_region=sender.report.region)
-        if signature.name or signature.phones or signature.title:
+        if linking.signature_is_evidence(signature):
             self.signed.append(state.id)
             state.signature_read_at = now
-        if linking.signature_is_evidence(signature):
             self.touched.linked |= linking.apply_signature(
                 session, self._row(state), sender.display_name, signature, now)
             self._refresh(state)

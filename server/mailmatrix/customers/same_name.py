@@ -48,7 +48,8 @@ def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: 
     refused = _refused(session, tenant_id, [row.id for row, *_ in candidates])
     offers = []
     for row, person, others in candidates:
-        sharing = len(namesakes[person.name_key])
+        # how common the name was when this person appeared (as one message at a time sees it)
+        sharing = sum(1 for other in namesakes[person.name_key] if other <= person.id)
         local = row.canonical.partition("@")[0]
         # A lookalike domain is still offered (a company's other TLD looks like one), but with
         # little confidence and the warning in the reasons; the profile warns about it too.
