@@ -57,7 +57,8 @@ def _attach_companies(session: Session, tenant_id: int, states: Sequence[Address
     if not homeless:
         return set()
     domains = list(dict.fromkeys(state.registrable_domain or "" for state in homeless))
-    owners = _domain_owners(session, tenant_id, domains)
+    owners = {domain: company for domain, (company, _) in
+              _domain_links(session, tenant_id, domains).items()}
     index = customer_domain_index(session, tenant_id)
     # One at a time against the index: of two new lookalike domains in one batch, the first
     # becomes a customer and the second is then caught imitating it.
@@ -103,7 +104,7 @@ def _new_companies(session: Session, tenant_id: int, domains: list[str], now: da
     insert_missing(session, CompanyDomain, [
         {"tenant_id": tenant_id, "domain": domain, "company_id": company}
         for domain, company in ours.items()], key=("tenant_id", "domain"))
-    owners = _domain_owners(session, tenant_id, domains, with_ids=True)
+    owners = _domain_links(session, tenant_id, domains)
     lost = [company for domain, company in ours.items() if owners[domain][0] != company]
     if lost:
         session.execute(delete(Company).where(Company.tenant_id == tenant_id,
@@ -113,15 +114,16 @@ def _new_companies(session: Session, tenant_id: int, domains: list[str], now: da
     return {domain: company for domain, (company, _) in owners.items()}
 
 
-def _domain_owners(session: Session, tenant_id: int, domains: list[str], *,
-                   with_ids: bool = False) -> dict:
-    owners: dict = {}
+def _domain_links(session: Session, tenant_id: int, domains: list[str]
+                  ) -> dict[str, tuple[int, int]]:
+    """domain -> (its company, the id of the company-domain link)."""
+    links: dict[str, tuple[int, int]] = {}
     for part in chunks(domains):
         for domain, company, link_id in session.execute(
                 select(CompanyDomain.domain, CompanyDomain.company_id, CompanyDomain.id).where(
                     CompanyDomain.tenant_id == tenant_id, CompanyDomain.domain.in_(part))):
-            owners[domain] = (company, link_id) if with_ids else company
-    return owners
+            links[domain] = (company, link_id)
+    return links
 
 
 def _new_persons(session: Session, tenant_id: int, states: list[AddressState],

@@ -17,6 +17,9 @@ confidence and evidence. Rules never override a user's decision.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +29,7 @@ from sqlalchemy.orm import Session
 from mailmatrix.addresses.hosting import GOOGLE_WORKSPACE, MICROSOFT_365
 from mailmatrix.addresses.lookalike import LookalikeMatch
 from mailmatrix.addresses.signature import SignatureFacts
+from mailmatrix.customers.address_rows import chunks
 from mailmatrix.customers.lookalikes import imitated_domain
 from mailmatrix.customers.models import (
     Address,
@@ -38,7 +42,7 @@ from mailmatrix.customers.models import (
 from mailmatrix.customers.name_key import name_key
 from mailmatrix.customers.same_name import suggest_same_names
 from mailmatrix.customers.suggestions import Offer, offer
-from mailmatrix.customers.upsert import get_or_create
+from mailmatrix.customers.upsert import insert_missing
 
 COMPANY_KINDS = frozenset({"corporate", "role"})
 PLUS_ADDRESSING_HOSTS = frozenset({GOOGLE_WORKSPACE, MICROSOFT_365})
@@ -56,52 +60,100 @@ def remember_name(session: Session, row: Address, display_name: str, now: dateti
 
 
 def signature_is_evidence(signature: SignatureFacts) -> bool:
-    """A phone, or a full name with a job title: what ``apply_signature`` can link by."""
+    """A phone, or a full name with a job title: what ``apply_signatures`` can link by."""
     return bool(signature.phones) or _signature_key(signature) is not None
 
 
-def apply_signature(session: Session, row: Address, display_name: str,
-                    signature: SignatureFacts, now: datetime) -> set[int]:
-    """``signature``: the sender's signature names a phone, or the same full name and job title,
-    already known from another person. The same display name too: the same person
-    (automatic). Else: a suggestion. Returns the persons touched; the evidence is remembered
-    for the sender's person."""
-    if row.kind == "role" or row.person_id is None or _imitates_a_customer(session, row):
-        return set()
+@dataclass(frozen=True)
+class SignedMessage:
+    """A sender's signature, read from one message."""
+
+    address_id: int
+    display_name: str
+    signature: SignatureFacts
+
+
+def apply_signatures(session: Session, items: Sequence[SignedMessage], now: datetime
+                     ) -> set[int]:
+    """``signature``: a signature names a phone, or the same full name and job title, already
+    known from another person. The same display name too: the same person (automatic). Else:
+    a suggestion. The evidence is remembered for the sender's person. Returns the persons
+    touched.
+
+    For a batch, in message order: the phones and signed names of all the signatures are
+    looked up at once, and rows are handled one at a time only where evidence is shared."""
     tenant_id = session.info["tenant_id"]
-    touched = {row.person_id}
-    signed = _signature_key(signature)
-    evidence: list[tuple[int, str]] = []  # (other person, what they share)
-    for phone in signature.phones:
-        evidence += [(other, f"same phone {phone.e164} in the signature")
-                     for other in session.scalars(select(PersonPhone.person_id).where(
-                         PersonPhone.tenant_id == tenant_id, PersonPhone.e164 == phone.e164,
-                         PersonPhone.person_id != row.person_id))]
-    if signed:
-        evidence += [(other, f"same name and title '{signature.name}, {signature.title}' "
-                             "in the signature")
-                     for other in session.scalars(select(Person.id).where(
-                         Person.tenant_id == tenant_id, Person.signature_key == signed,
-                         Person.id != row.person_id))]
-    key = name_key(display_name)
-    for other_id, shared in evidence:
-        other = session.get(Person, other_id)
-        if other is None or _refused(session, row, other_id) or row.person_id == other_id:
+    items = [item for item in items if signature_is_evidence(item.signature)]
+    if not items:
+        return set()
+    rows = {row.id: row for part in chunks(sorted({item.address_id for item in items}))
+            for row in session.scalars(select(Address).where(
+                Address.tenant_id == tenant_id, Address.id.in_(part)))}
+    list(session.scalars(select(Person).where(  # into the identity map: get() is then free
+        Person.tenant_id == tenant_id,
+        Person.id.in_({row.person_id for row in rows.values() if row.person_id}))))
+    phone_owners = _phone_owners(session, {phone.e164 for item in items
+                                           for phone in item.signature.phones})
+    signed_by = _signed_by(session, {key for item in items
+                                     if (key := _signature_key(item.signature))})
+    touched: set[int] = set()
+    new_phones: dict[tuple[str, int], str] = {}
+    for item in items:
+        row = rows.get(item.address_id)
+        if row is None or row.kind == "role" or row.person_id is None \
+                or _imitates_a_customer(session, row):
             continue
-        if key and key == other.name_key and row.link_rule == "first-seen":
-            _link_automatically(session, row, other_id, "signature")
-            touched.add(other_id)
-            continue
-        _suggest(session, row, other_id, "signature", 0.7,
-                 [f"{shared} as {other.display_name}"], now)
-    person = session.get(Person, row.person_id)
-    if person is not None and signed and not person.signature_key:
-        person.signature_key = signed
-    for phone in signature.phones:
-        get_or_create(session, PersonPhone,
-                      {"tenant_id": tenant_id, "e164": phone.e164, "person_id": row.person_id},
-                      {"kind": phone.kind, "created_at": now})
+        touched.add(row.person_id)
+        signature, signed = item.signature, _signature_key(item.signature)
+        evidence = [(other, f"same phone {phone.e164} in the signature")
+                    for phone in signature.phones
+                    for other in sorted(phone_owners[phone.e164] - {row.person_id})]
+        if signed:
+            evidence += [(other, f"same name and title '{signature.name}, {signature.title}' "
+                                 "in the signature")
+                         for other in sorted(signed_by[signed] - {row.person_id})]
+        key = name_key(item.display_name)
+        for other_id, shared in evidence:
+            other = session.get(Person, other_id)
+            if other is None or row.person_id == other_id or _refused(session, row, other_id):
+                continue
+            if key and key == other.name_key and row.link_rule == "first-seen":
+                _link_automatically(session, row, other_id, "signature")
+                touched.add(other_id)
+                continue
+            _suggest(session, row, other_id, "signature", 0.7,
+                     [f"{shared} as {other.display_name}"], now)
+        person = session.get(Person, row.person_id)
+        if person is not None and signed and not person.signature_key:
+            person.signature_key = signed
+            signed_by[signed].add(person.id)
+        for phone in signature.phones:
+            if row.person_id not in phone_owners[phone.e164]:
+                phone_owners[phone.e164].add(row.person_id)
+                new_phones[(phone.e164, row.person_id)] = phone.kind
+    insert_missing(session, PersonPhone, [
+        {"tenant_id": tenant_id, "e164": e164, "person_id": person, "kind": kind,
+         "created_at": now} for (e164, person), kind in new_phones.items()],
+        key=("tenant_id", "e164", "person_id"))
     return touched
+
+
+def _phone_owners(session: Session, numbers: set[str]) -> dict[str, set[int]]:
+    owners: dict[str, set[int]] = defaultdict(set)
+    for part in chunks(sorted(numbers)):
+        for e164, person in session.execute(select(PersonPhone.e164, PersonPhone.person_id).where(
+                PersonPhone.tenant_id == session.info["tenant_id"], PersonPhone.e164.in_(part))):
+            owners[e164].add(person)
+    return owners
+
+
+def _signed_by(session: Session, keys: set[str]) -> dict[str, set[int]]:
+    owners: dict[str, set[int]] = defaultdict(set)
+    for part in chunks(sorted(keys)):
+        for key, person in session.execute(select(Person.signature_key, Person.id).where(
+                Person.tenant_id == session.info["tenant_id"], Person.signature_key.in_(part))):
+            owners[key].add(person)
+    return owners
 
 
 def _signature_key(signature: SignatureFacts) -> str | None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport
 from mailmatrix.addresses.hosting import MxHostsLookup
-from mailmatrix.addresses.signature import signature_facts
+from mailmatrix.addresses.signature import SignatureFacts, signature_facts
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers import linking
 from mailmatrix.customers.address_rows import AddressState, address_states, chunks, form_ids
@@ -171,8 +171,7 @@ class _Batch:
         self._first_sight(plans)
         self._insert_observations(plans)
         self._count(plans)
-        for plan in plans:
-            self._apply_rules(plan)
+        self._apply_rules(plans)
         session.flush()
         if self.signed:
             session.execute(_SIGNATURE_READ, [{"tenant": tenant_id, "row": row, "at": self.now}
@@ -267,8 +266,31 @@ class _Batch:
             {"tenant": tenant_id, "row": ids[raw], "n": t.count_in, "first": t.first,
              "last": t.last} for raw, t in form_tallies.items()])
 
-    def _apply_rules(self, plan: _Plan) -> None:
-        """The rules that need single rows: only where this message brings new evidence."""
+    def _apply_rules(self, plans: list[_Plan]) -> None:
+        """The rules that need single rows, only where a message brings new evidence: new
+        display names and Reply-To per message; then the signatures of the batch at once."""
+        signed: list[tuple[_Plan, SignatureFacts]] = []
+        for plan in plans:
+            self._names_and_reply_to(plan)
+            signature = self._read_signature(plan)
+            if signature is not None:
+                signed.append((plan, signature))
+        self.touched.linked |= linking.apply_signatures(self.session, [
+            linking.SignedMessage(self.states[plan.sender.canonical].id,
+                                  plan.sender.display_name, signature)
+            for plan, signature in signed if plan.sender], self.now)
+        for plan, signature in signed:
+            sender = plan.sender
+            assert sender is not None, "only messages with an external sender are read"
+            state = self.states[sender.canonical]
+            self._refresh(state)
+            replying = plan.message.facts.in_reply_to or plan.message.facts.references
+            thread = plan.message.thread_key if replying else None
+            if signature.name and thread and sender.canonical in self.fresh:
+                linking.apply_thread_signature(self.session, self._row(state), thread,
+                                               plan.observation_id, signature, self.now)
+
+    def _names_and_reply_to(self, plan: _Plan) -> None:
         session, now = self.session, self.now
         for item in plan.external:
             state = self.states[item.canonical]
@@ -279,33 +301,28 @@ class _Batch:
                 if person is not None:
                     self.touched.linked.add(person)
         sender = plan.sender
-        if sender is None:
-            return
-        if plan.reply_to is not None:
+        if sender is not None and plan.reply_to is not None:
             self.touched.linked |= linking.apply_reply_to(
                 session, self._row(self.states[sender.canonical]), sender.display_name,
                 self._row(self.states[plan.reply_to.canonical]), plan.reply_to.display_name,
                 now)
             self._refresh(self.states[plan.reply_to.canonical])
+
+    def _read_signature(self, plan: _Plan) -> SignatureFacts | None:
+        """The sender's signature, when one is due for the address (see SIGNATURE_REREAD)."""
+        sender, body = plan.sender, plan.message.facts.body
+        if sender is None or not body or plan.direction != "in":
+            return None
         state = self.states[sender.canonical]
-        body = plan.message.facts.body
-        if not body or plan.direction != "in" or state.kind == "role" \
-                or not self._signature_due(state):
-            return
+        if state.kind == "role" or not self._signature_due(state):
+            return None
         self.signatures_read.add(state.id)
         signature = signature_facts(body, sender_name=sender.display_name or None,
                                     default_region=sender.report.region)
         if linking.signature_is_evidence(signature):
             self.signed.append(state.id)
-            state.signature_read_at = now
-            self.touched.linked |= linking.apply_signature(
-                session, self._row(state), sender.display_name, signature, now)
-            self._refresh(state)
-        replying = plan.message.facts.in_reply_to or plan.message.facts.references
-        replying_in = plan.message.thread_key if replying else None
-        if signature.name and replying_in and sender.canonical in self.fresh:
-            linking.apply_thread_signature(session, self._row(state), replying_in,
-                                           plan.observation_id, signature, now)
+            state.signature_read_at = self.now
+        return signature
 
     def _signature_due(self, state: AddressState) -> bool:
         if state.id in self.signatures_read:
