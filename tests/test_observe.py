@@ -310,6 +310,10 @@ def test_one_person_auto_linked_across_two_company_domains_suggests_the_second_d
     assert "Li Wei writes from acme-gmbh.de and from acme-asia.hk" in suggestion.reasons
     observe(database, rep, message(72, "Li Wei <li.wei@acme-asia.hk>"), now=NOW)
     assert len(rows(database, rep, DomainSuggestion)) == 1  # offered once
+    company = profile(database, rep, "li.wei@acme-gmbh.de").company
+    assert company is not None and company["domains"] == ["acme-gmbh.de"]
+    assert [item["domain"] for item in company["domain_suggestions"]] == ["acme-asia.hk"]
+    assert company["domain_suggestions"][0]["reasons"] == suggestion.reasons
 
 
 def test_a_signature_is_read_again_only_after_a_month(database, rep) -> None:  # noqa: ANN001

@@ -338,9 +338,10 @@ class _Batch:
         return row
 
     def _refresh(self, state: AddressState) -> None:
-        """A rule may have moved the address to another person."""
-        row = self._row(state)
-        if row.person_id != state.person_id:
+        """A rule may have moved the address to another person (rules work on ORM rows: one
+        that was never loaded was not moved)."""
+        row = self.session.identity_map.get(self.session.identity_key(Address, state.id))
+        if row is not None and row.person_id != state.person_id:
             self.touched.linked |= {person for person in (row.person_id, state.person_id)
                                     if person is not None}
             state.person_id, state.link_rule = row.person_id, row.link_rule

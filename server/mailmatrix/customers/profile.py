@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import JSON, cast, func, null, select, union_all
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, classify_address
@@ -151,18 +151,20 @@ def _person_dict(person: Person | None) -> dict[str, object] | None:
 def _company_dict(session: Session, company: Company | None) -> dict[str, object] | None:
     if company is None:
         return None
-    domains = session.scalars(select(CompanyDomain.domain).where(
-        CompanyDomain.tenant_id == company.tenant_id, CompanyDomain.company_id == company.id))
-    waiting = session.scalars(select(DomainSuggestion).where(
+    # Its domains and the domains suggested to join it, in one round trip
+    joined = select(CompanyDomain.domain, cast(null(), JSON).label("reasons")).where(
+        CompanyDomain.tenant_id == company.tenant_id, CompanyDomain.company_id == company.id)
+    waiting = select(DomainSuggestion.domain, DomainSuggestion.reasons).where(
         DomainSuggestion.tenant_id == company.tenant_id,
         DomainSuggestion.company_id == company.id, DomainSuggestion.state == "open")
-        .order_by(DomainSuggestion.id))
-    return {"id": company.id, "name": company.name, "domains": sorted(domains),
+    rows = session.execute(union_all(joined, waiting)).all()
+    return {"id": company.id, "name": company.name,
+            "domains": sorted(domain for domain, reasons in rows if reasons is None),
             "customer_type": company.customer_type,
             "customer_type_reason": company.customer_type_reason,
             "formal_channels": dict(company.formal_channels or {}),
-            "domain_suggestions": [{"domain": item.domain, "reasons": list(item.reasons or [])}
-                                   for item in waiting]}
+            "domain_suggestions": [{"domain": domain, "reasons": list(reasons)}
+                                   for domain, reasons in rows if reasons is not None]}
 
 
 def _suggestions(session: Session, row: Address, person: Person | None
