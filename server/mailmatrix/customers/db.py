@@ -38,6 +38,12 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads for one view need no transaction of their own on PostgreSQL: without one, a
+        # view saves the BEGIN and COMMIT round trips (each statement sees committed data).
+        self._readers = sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.engine.dialect.name == "postgresql" else self.engine,
+            expire_on_commit=False)
 
     @contextmanager
     def session(self, tenant_id: int | None) -> Iterator[Session]:
@@ -47,6 +53,17 @@ class Database:
             session.info["tenant_id"] = tenant_id
             with session.begin():
                 yield session
+
+    @contextmanager
+    def reading(self, tenant_id: int) -> Iterator[Session]:
+        """A session bound to one tenant for reading a view (a profile); nothing it changes is
+        kept."""
+        with self._readers() as session:
+            session.info["tenant_id"] = tenant_id
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def retrying(self, work: Callable[[], T], attempts: int = 6) -> T:
         """Run an idempotent unit of work, again if SQLite was locked by another writer.

@@ -1,7 +1,8 @@
 """The tenant's customer domains as a lookalike index, cached per process.
 
-Rebuilt when the tenant gains a company domain (the newest id, one indexed look-up per use),
-so a customer added a moment ago is protected at once.
+Rebuilt when the tenant gains a company domain (the newest id, one indexed look-up at most
+every two seconds), so a customer added a moment ago is protected at once in this process and
+within two seconds in the others.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from mailmatrix.customers.models import CompanyDomain
 # Keyed by database and tenant: a process may serve several databases (tests do).
 _INDEXES: TTLCache[tuple[str, int], tuple[int, LookalikeIndex]] = TTLCache(256, 600)
 _LOCK = threading.Lock()
+# The version is checked at most this often per tenant: a customer domain another process
+# added is protected here within two seconds (this process's own additions at once).
+_CHECKED: TTLCache[tuple[str, int], bool] = TTLCache(1024, 2)
 
 
 SESSION_KEY = "mailmatrix.lookalike_index"
@@ -53,11 +57,16 @@ def _shared_index(session: Session, tenant_id: int) -> LookalikeIndex:
     key = (str(session.get_bind().url), tenant_id)
     with _LOCK:
         cached = _INDEXES.get(key)
+        fresh = key in _CHECKED
+    if cached is not None and fresh:
+        return cached[1]
     # The newest domain id is the version: domains are added far more often than removed, and
     # a removed one lingers in the index only until the cache entry expires.
     version = session.scalars(select(CompanyDomain.id).where(
         CompanyDomain.tenant_id == tenant_id).order_by(CompanyDomain.id.desc()).limit(1)
     ).first() or 0
+    with _LOCK:
+        _CHECKED[key] = True
     if cached is not None and cached[0] == version:
         return cached[1]
     domains = session.scalars(select(CompanyDomain.domain).where(
