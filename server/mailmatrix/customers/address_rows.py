@@ -21,6 +21,7 @@ from mailmatrix.customers.models import Address, AddressForm, Person
 from mailmatrix.customers.upsert import get_or_create, insert_missing
 
 CHUNK = 500  # values per IN (...) list: well inside SQLite's and PostgreSQL's limits
+COMPANY_KINDS = frozenset({"corporate", "role"})  # the kinds of address a company owns
 T = TypeVar("T")
 
 
@@ -95,15 +96,16 @@ def address_states(session: Session, tenant_id: int,
 
 
 def form_ids(session: Session, tenant_id: int, forms: dict[str, tuple[int, str | None]],
-             ) -> dict[str, int]:
-    """Ids of raw forms (``raw -> (address id, tag)``), created where missing."""
+             ) -> tuple[dict[str, int], list[str]]:
+    """Ids of raw forms (``raw -> (address id, tag)``), created where missing; and the raw
+    forms that were new."""
     found = _form_ids(session, tenant_id, list(forms))
     missing = [raw for raw in forms if raw not in found]
     insert_missing(session, AddressForm, [
         {"tenant_id": tenant_id, "raw": raw, "address_id": forms[raw][0], "tag": forms[raw][1],
          "count": 0} for raw in missing], key=("tenant_id", "raw"))
     found.update(_form_ids(session, tenant_id, missing))
-    return found
+    return found, missing
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from mailmatrix.addresses.canonical import canonical_address
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.address_rows import COMPANY_KINDS
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.domain_joins import suggest_domain_joins
 from mailmatrix.customers.lookalikes import remember_customer_domain
@@ -134,6 +135,13 @@ def _address(session: Session, address: str) -> Address:
     return row
 
 
+def _company_of(session: Session, company_address: str) -> int:
+    company_id = _address(session, company_address).company_id
+    if company_id is None:
+        raise DecisionError(f"{company_address} belongs to no company")
+    return company_id
+
+
 def _person(session: Session, person_id: int) -> Person:
     person = session.scalars(select(Person).where(Person.tenant_id == session.info["tenant_id"],
                                                   Person.id == person_id)).first()
@@ -206,21 +214,19 @@ def set_formal_channel(database: Database, principal: Principal, purpose: str,
     if purpose not in FORMAL_PURPOSES:
         raise DecisionError(f"unknown purpose {purpose!r}; one of: {', '.join(FORMAL_PURPOSES)}")
     with database.session(principal.tenant_id) as session:
-        anchor = _address(session, company_address)
-        if anchor.company_id is None:
-            raise DecisionError(f"{company_address} belongs to no company")
-        company = session.get(Company, anchor.company_id)
+        company_id = _company_of(session, company_address)
+        company = session.get(Company, company_id)
         channels = dict(company.formal_channels or {})  # type: ignore[union-attr]
         before = dict(channels)
         if address is None:
             channels.pop(purpose, None)
         else:
             row = _address(session, address)
-            if row.company_id != anchor.company_id:
+            if row.company_id != company_id:
                 raise DecisionError(f"{address} is not a mailbox of that company")
             channels[purpose] = row.canonical
         company.formal_channels = channels  # type: ignore[union-attr]
-        _audit(session, principal, "formal-channel", "company", anchor.company_id, before,
+        _audit(session, principal, "formal-channel", "company", company_id, before,
                channels)
 
 
@@ -228,44 +234,40 @@ def join_company_domain(database: Database, principal: Principal, domain: str,
                         company_address: str) -> None:
     """"This domain belongs to that company too" (a second brand, a subsidiary's domain)."""
     with database.session(principal.tenant_id) as session:
-        anchor = _address(session, company_address)
-        if anchor.company_id is None:
-            raise DecisionError(f"{company_address} belongs to no company")
+        company_id = _company_of(session, company_address)
         name = domain.strip().lower()
         link = session.scalars(select(CompanyDomain).where(
             CompanyDomain.tenant_id == principal.tenant_id,
             CompanyDomain.domain == name)).first()
         before = {"company_id": link.company_id if link else None}
         if link is None:
-            link = CompanyDomain(domain=name, company_id=anchor.company_id)
+            link = CompanyDomain(domain=name, company_id=company_id)
             session.add(link)
             session.flush()
             remember_customer_domain(session, principal.tenant_id, name, link.id)
         else:
-            link.company_id = anchor.company_id
+            link.company_id = company_id
         for row in session.scalars(select(Address).where(
                 Address.tenant_id == principal.tenant_id, Address.registrable_domain == name,
-                Address.kind.in_(("corporate", "role")))):
-            row.company_id = anchor.company_id
+                Address.kind.in_(COMPANY_KINDS))):
+            row.company_id = company_id
             person = session.get(Person, row.person_id) if row.person_id else None
             if person is not None:
-                person.company_id = anchor.company_id
-        _answer_domain_suggestion(session, name, anchor.company_id, "accepted")
-        _audit(session, principal, "join-company-domain", "company", anchor.company_id, before,
-               {"domain": name, "company_id": anchor.company_id})
+                person.company_id = company_id
+        _answer_domain_suggestion(session, name, company_id, "accepted")
+        _audit(session, principal, "join-company-domain", "company", company_id, before,
+               {"domain": name, "company_id": company_id})
 
 
 def keep_domain_apart(database: Database, principal: Principal, domain: str,
                       company_address: str) -> None:
     """"This domain is not that company's": the suggestion is never made again."""
     with database.session(principal.tenant_id) as session:
-        anchor = _address(session, company_address)
-        if anchor.company_id is None:
-            raise DecisionError(f"{company_address} belongs to no company")
+        company_id = _company_of(session, company_address)
         name = domain.strip().lower()
-        _answer_domain_suggestion(session, name, anchor.company_id, "rejected")
-        _audit(session, principal, "keep-domain-apart", "company", anchor.company_id, {},
-               {"domain": name, "company_id": anchor.company_id})
+        _answer_domain_suggestion(session, name, company_id, "rejected")
+        _audit(session, principal, "keep-domain-apart", "company", company_id, {},
+               {"domain": name, "company_id": company_id})
 
 
 def _answer_domain_suggestion(session: Session, domain: str, company_id: int,

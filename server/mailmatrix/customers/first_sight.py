@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.addresses.lookalike import LookalikeIndex
 from mailmatrix.customers import linking
-from mailmatrix.customers.address_rows import AddressState, chunks
+from mailmatrix.customers.address_rows import COMPANY_KINDS, AddressState, chunks
 from mailmatrix.customers.lookalikes import customer_domain_index, remember_customer_domain
 from mailmatrix.customers.models import Address, Company, CompanyDomain, Person
 from mailmatrix.customers.name_key import name_key
@@ -52,7 +52,7 @@ def link_first_sight(session: Session, tenant_id: int, states: Sequence[AddressS
 
 def _attach_companies(session: Session, tenant_id: int, states: Sequence[AddressState],
                       now: datetime) -> set[int]:
-    homeless = [state for state in states if state.kind in linking.COMPANY_KINDS
+    homeless = [state for state in states if state.kind in COMPANY_KINDS
                 and state.company_id is None and state.registrable_domain]
     if not homeless:
         return set()

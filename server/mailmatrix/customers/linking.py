@@ -27,10 +27,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.hosting import GOOGLE_WORKSPACE, MICROSOFT_365
-from mailmatrix.addresses.lookalike import LookalikeMatch
 from mailmatrix.addresses.signature import SignatureFacts
 from mailmatrix.customers.address_rows import chunks
-from mailmatrix.customers.lookalikes import imitated_domain
+from mailmatrix.customers.lookalikes import imitation_of
 from mailmatrix.customers.models import (
     Address,
     LinkDecision,
@@ -44,7 +43,6 @@ from mailmatrix.customers.same_name import suggest_same_names
 from mailmatrix.customers.suggestions import Offer, offer
 from mailmatrix.customers.upsert import insert_missing
 
-COMPANY_KINDS = frozenset({"corporate", "role"})
 PLUS_ADDRESSING_HOSTS = frozenset({GOOGLE_WORKSPACE, MICROSOFT_365})
 
 
@@ -200,7 +198,7 @@ def apply_reply_to(session: Session, sender: Address, sender_name: str, reply_to
             or reply_to.person_id == sender.person_id or reply_to.link_state == "confirmed":
         return set()
     key = name_key(sender_name)
-    if not key or key != name_key(reply_name) or _imitation(session, reply_to) is not None \
+    if not key or key != name_key(reply_name) or imitation_of(session, reply_to) is not None \
             or _refused(session, reply_to, sender.person_id):
         return set()
     verified = session.scalar(select(func.count(Observation.id)).where(
@@ -239,13 +237,7 @@ def _refused(session: Session, row: Address, person_id: int) -> bool:
 def _imitates_a_customer(session: Session, row: Address) -> bool:
     """A domain imitating a known customer's never becomes a company of its own: it would then
     count as known, and the next message from it would raise no warning."""
-    return _imitation(session, row) is not None
-
-
-def _imitation(session: Session, row: Address) -> LookalikeMatch | None:
-    if row.kind not in COMPANY_KINDS or row.company_id is not None:
-        return None
-    return imitated_domain(session, session.info["tenant_id"], row.registrable_domain)
+    return imitation_of(session, row) is not None
 
 
 def may_be_plus_address(row: Any) -> bool:

@@ -8,12 +8,14 @@ within two seconds in the others.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from cachetools import TTLCache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.lookalike import LookalikeIndex, LookalikeMatch
+from mailmatrix.customers.address_rows import COMPANY_KINDS
 from mailmatrix.customers.models import CompanyDomain
 
 # Keyed by database and tenant: a process may serve several databases (tests do).
@@ -83,3 +85,11 @@ def imitated_domain(session: Session, tenant_id: int, domain: str | None
     if not domain:
         return None
     return customer_domain_index(session, tenant_id).check(domain)
+
+
+def imitation_of(session: Session, row: Any) -> LookalikeMatch | None:
+    """The customer domain an address's domain imitates; None for addresses of a company
+    (a customer's own domain imitates nothing) and for personal mailboxes."""
+    if row.kind not in COMPANY_KINDS or row.company_id is not None:
+        return None
+    return imitated_domain(session, session.info["tenant_id"], row.registrable_domain)

@@ -25,7 +25,13 @@ from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.addresses.signature import SignatureFacts, signature_facts
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers import linking
-from mailmatrix.customers.address_rows import AddressState, address_states, chunks, form_ids
+from mailmatrix.customers.address_rows import (
+    COMPANY_KINDS,
+    AddressState,
+    address_states,
+    chunks,
+    form_ids,
+)
 from mailmatrix.customers.authresults import DEFAULT_AUTHSERV_IDS, AuthVerdict, receiving_verdict
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.domain_joins import suggest_domain_joins
@@ -113,7 +119,8 @@ class _Tally:
 
 @dataclass
 class _Touched:
-    persons: set[int] = field(default_factory=set)  # counters changed: primary may change
+    persons: set[int] = field(default_factory=set)  # counters changed
+    reformed: set[int] = field(default_factory=set)  # an address got a new raw form
     linked: set[int] = field(default_factory=set)  # addresses joined or left: type may change
     companies: set[int] = field(default_factory=set)
 
@@ -177,7 +184,9 @@ class _Batch:
             session.execute(_SIGNATURE_READ, [{"tenant": tenant_id, "row": row, "at": self.now}
                                               for row in self.signed])
         suggest_domain_joins(session, self.touched.linked, self.now)
-        update_primaries(session, self.touched.persons | self.touched.linked)
+        changed = self.touched.linked | self.touched.reformed
+        update_primaries(session, changed)
+        update_primaries(session, self.touched.persons - changed, only_with_a_choice=True)
         update_customer_types(session, self.touched.linked, self.touched.companies)
 
     def _first_sight(self, plans: list[_Plan]) -> None:
@@ -188,7 +197,7 @@ class _Batch:
                     names[item.canonical] = item.display_name
         waiting = [state for state in self.states.values()
                    if (state.kind != "role" and state.person_id is None) or (
-                       state.kind in linking.COMPANY_KINDS and state.company_id is None)]
+                       state.kind in COMPANY_KINDS and state.company_id is None)]
         self.fresh = {state.canonical for state in waiting if state.person_id is None}
         persons, companies = link_first_sight(self.session, self.tenant_id, waiting, names,
                                               self.now)
@@ -232,6 +241,7 @@ class _Batch:
         """Counters as SQL increments, so that concurrent writers add up."""
         tallies: dict[int, _Tally] = {}
         forms: dict[str, tuple[int, str | None]] = {}
+        form_owners: dict[str, int | None] = {}  # raw form -> the person of its address
         form_tallies: dict[str, _Tally] = {}
         for plan in plans:
             sent_at, formal = plan.message.sent_at or self.now, bool(plan.message.formal_kinds)
@@ -250,6 +260,7 @@ class _Batch:
                 tally.seen(sent_at)
                 raw = item.parsed.addr_spec
                 forms.setdefault(raw, (state.id, item.report.tag))
+                form_owners[raw] = state.person_id
                 form_tallies.setdefault(raw, _Tally()).count_in += 1
                 form_tallies[raw].seen(sent_at)
                 if state.person_id is not None:
@@ -261,7 +272,9 @@ class _Batch:
             {"tenant": tenant_id, "row": row, "n_in": t.count_in, "n_out": t.count_out,
              "n_formal": t.formal, "first": t.first, "last": t.last,
              "last_formal": t.last_formal} for row, t in tallies.items()])
-        ids = form_ids(session, tenant_id, forms)
+        ids, new_forms = form_ids(session, tenant_id, forms)
+        self.touched.reformed |= {person for raw in new_forms
+                                  if (person := form_owners[raw]) is not None}
         session.execute(_FORM_COUNTERS, [
             {"tenant": tenant_id, "row": ids[raw], "n": t.count_in, "first": t.first,
              "last": t.last} for raw, t in form_tallies.items()])

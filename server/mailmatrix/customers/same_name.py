@@ -17,13 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailmatrix.customers.address_rows import chunks
-from mailmatrix.customers.lookalikes import imitated_domain
+from mailmatrix.customers.lookalikes import imitation_of
 from mailmatrix.customers.models import Address, LinkDecision, Person
 from mailmatrix.customers.suggestions import Offer, offer
 
 COMMON_NAME_PERSONS = 3  # a name key shared by this many persons is common in the tenant
 MAX_SUGGESTIONS = 5  # per new address: past that the name is too common to tell anything
-COMPANY_KINDS = frozenset({"corporate", "role"})
 
 
 def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: datetime
@@ -53,8 +52,7 @@ def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: 
         local = row.canonical.partition("@")[0]
         # A lookalike domain is still offered (a company's other TLD looks like one), but with
         # little confidence and the warning in the reasons; the profile warns about it too.
-        imitation = imitated_domain(session, tenant_id, row.registrable_domain) \
-            if row.kind in COMPANY_KINDS and row.company_id is None else None
+        imitation = imitation_of(session, row)
         for other in others:
             if (row.id, other) in refused:
                 continue

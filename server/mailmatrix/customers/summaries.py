@@ -29,9 +29,17 @@ def choose_primary(session: Session, person_id: int) -> None:
     update_primaries(session, [person_id])
 
 
-def update_primaries(session: Session, person_ids: Iterable[int]) -> None:
+def update_primaries(session: Session, person_ids: Iterable[int], *,
+                     only_with_a_choice: bool = False) -> None:
+    """``only_with_a_choice``: the persons' addresses and raw forms are as before (only their
+    counts changed), so only persons with several addresses can have another primary."""
     tenant_id = session.info["tenant_id"]
     for part in chunks(sorted(set(person_ids))):
+        if only_with_a_choice:
+            part = session.scalars(
+                select(Address.person_id)
+                .where(Address.tenant_id == tenant_id, Address.person_id.in_(part))
+                .group_by(Address.person_id).having(func.count(Address.id) > 1)).all()
         persons = {row.id: row for row in session.execute(
             select(Person.id, Person.primary_pinned, Person.primary_address_id,
                    Person.primary_raw)
