@@ -7,12 +7,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from datetime import UTC, datetime
+from typing import TextIO
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
+from mailmatrix.addin_manifest import Deployment, ManifestError, render_manifest
 from mailmatrix.addresses.classify import AddressReport, classify_address
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.app import create_app
@@ -109,6 +111,22 @@ def lookalike_command(domains: tuple[str, ...], known_file: Iterable[str], as_js
                        f"score {row['score']})")
         else:
             click.echo(f"{domain}\t{row.get('error') or 'no lookalike'}")
+
+
+@main.command("manifest")
+@click.option("--base-url", required=True, envvar="MAILMATRIX_BASE_URL",
+              help="Where this server is reachable over HTTPS, e.g. https://mm.example.com")
+@click.option("--client-id", required=True, envvar="MAILMATRIX_CLIENT_ID",
+              help="The Entra app registration's application (client) id.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              show_default=True, help="Where to write the manifest.")
+def manifest_command(base_url: str, client_id: str, output: TextIO) -> None:
+    """Write the Outlook add-in manifest for this deployment (sideload it, or deploy it in
+    the Microsoft 365 admin center)."""
+    try:
+        output.write(render_manifest(Deployment(base_url, client_id)))
+    except ManifestError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command("demo")
