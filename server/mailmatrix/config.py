@@ -19,6 +19,13 @@ DEFAULTS: dict[str, object] = {
     # Your organization's own domains besides the one of your address (comma-separated or a
     # list): their people are colleagues, never customers.
     "OWN_DOMAINS": "",
+    # Microsoft 365: our API's Entra app registration (application id, App ID URI api://...),
+    # the delegated scope the pane asks for, and the organizations (tids, comma-separated)
+    # allowed to use this server (empty: any).
+    "ENTRA_CLIENT_ID": "",
+    "ENTRA_APP_ID_URI": "",
+    "ENTRA_SCOPE": "access_as_user",
+    "ENTRA_ALLOWED_TENANTS": "",
 }
 INSTANCE_CONFIG_FILE = "mailmatrix.cfg"
 

@@ -1,0 +1,63 @@
+"""The caller of an API request: the Bearer token verified, mapped to a Principal.
+
+Configured with ``ENTRA_CLIENT_ID`` (our API's app registration), ``ENTRA_APP_ID_URI``,
+``ENTRA_SCOPE`` and ``ENTRA_ALLOWED_TENANTS`` (comma-separated tids; empty: any organization).
+"""
+
+from __future__ import annotations
+
+from cachetools import TTLCache
+from flask import Flask, current_app, request
+
+from mailmatrix.auth.entra import (
+    EntraSettings,
+    SigningKeys,
+    TokenRejected,
+    VerifiedCaller,
+    principal_for,
+    verify_access_token,
+)
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.db import database_of
+
+KEYS = "mailmatrix.entra_keys"
+PRINCIPALS = "mailmatrix.principals"
+PRINCIPAL_SECONDS = 60  # who a (tid, oid) is changes rarely: a role change shows within a minute
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[KEYS] = SigningKeys()
+    app.extensions[PRINCIPALS] = TTLCache(10_000, PRINCIPAL_SECONDS)
+
+
+def current_principal() -> Principal:
+    """The verified caller of this request; raises TokenRejected (401/403/503)."""
+    settings = _settings()
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenRejected("missing_token", "sign in first: no Bearer access token was sent")
+    caller = verify_access_token(token.strip(), settings, current_app.extensions[KEYS])
+    return _principal(caller, request.headers.get("Accept-Language", "en")[:2] or "en")
+
+
+def _principal(caller: VerifiedCaller, locale: str) -> Principal:
+    cache: TTLCache = current_app.extensions[PRINCIPALS]
+    key = (caller.tid, caller.oid)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = principal_for(database_of(current_app), caller, locale)
+    return found
+
+
+def _settings() -> EntraSettings:
+    config = current_app.config
+    client_id = str(config.get("ENTRA_CLIENT_ID") or "")
+    if not client_id:
+        raise TokenRejected("not_configured", "this server has no Microsoft 365 app "
+                            "registration configured (MAILMATRIX_ENTRA_CLIENT_ID)", 503)
+    allowed = str(config.get("ENTRA_ALLOWED_TENANTS") or "")
+    tenants = frozenset(tid.strip().lower() for tid in allowed.split(",") if tid.strip())
+    return EntraSettings(client_id=client_id, app_id_uri=str(config.get("ENTRA_APP_ID_URI") or ""),
+                         scope=str(config.get("ENTRA_SCOPE") or "access_as_user"),
+                         allowed_tenants=tenants or None)
