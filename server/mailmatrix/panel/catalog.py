@@ -1,0 +1,135 @@
+"""The panel's words, in every language the UI speaks: one catalog for the Jinja2 templates,
+the Gmail cards and the pane's JavaScript (served as JSON).
+
+English and Simplified Chinese are complete (a test fails when a key lacks a language or a
+placeholder differs between languages). The UI language comes from the client
+(``Office.context.displayLanguage``, Gmail's ``userLocale``); anything else falls back to
+English. The customer's language (for the greeting) is a separate matter, decided by ``tone``.
+"""
+
+from __future__ import annotations
+
+import string
+
+ENGLISH, CHINESE = "en", "zh-CN"
+LANGUAGES = (ENGLISH, CHINESE)
+
+STRINGS: dict[str, dict[str, str]] = {
+    # sections
+    "panel.title": {ENGLISH: "MailMatrix", CHINESE: "MailMatrix"},
+    "section.sender": {ENGLISH: "Sender", CHINESE: "发件人"},
+    "section.addresses": {ENGLISH: "All addresses", CHINESE: "全部邮箱"},
+    "section.warnings": {ENGLISH: "Warnings", CHINESE: "警告"},
+    "section.suggestions": {ENGLISH: "Waiting for your decision", CHINESE: "待您确认"},
+    "section.tone": {ENGLISH: "How to reply", CHINESE: "回复建议"},
+    "section.company": {ENGLISH: "Company", CHINESE: "公司"},
+    "section.participants": {ENGLISH: "Other participants", CHINESE: "其他参与者"},
+    # the sender
+    "sender.unknown": {ENGLISH: "Unknown sender: first contact",
+                       CHINESE: "未知发件人：首次联系"},
+    "sender.primary": {ENGLISH: "Primary for formal matters: {address}",
+                       CHINESE: "正式事务主邮箱：{address}"},
+    "sender.primary_reason": {ENGLISH: "Why: {reason}", CHINESE: "原因：{reason}"},
+    "sender.customer_type": {ENGLISH: "Customer type: {type}", CHINESE: "客户类型：{type}"},
+    "sender.last_in": {ENGLISH: "Their last message: {when}", CHINESE: "对方最近来信：{when}"},
+    "sender.last_out": {ENGLISH: "Your last message: {when}", CHINESE: "您最近发信：{when}"},
+    "sender.local_time": {ENGLISH: "Their local time: {time}", CHINESE: "对方当地时间：{time}"},
+    # customer types
+    "type.individual": {ENGLISH: "individual / micro business", CHINESE: "个人 / 微型企业"},
+    "type.sme": {ENGLISH: "small or medium business", CHINESE: "中小企业"},
+    "type.enterprise": {ENGLISH: "mid-size to multinational", CHINESE: "中大型 / 跨国企业"},
+    # address kinds
+    "kind.corporate": {ENGLISH: "corporate", CHINESE: "企业邮箱"},
+    "kind.personal": {ENGLISH: "personal", CHINESE: "个人邮箱"},
+    "kind.encrypted": {ENGLISH: "encrypted", CHINESE: "加密邮箱"},
+    "kind.regional": {ENGLISH: "regional provider", CHINESE: "地区邮箱服务商"},
+    "kind.role": {ENGLISH: "department mailbox", CHINESE: "部门邮箱"},
+    "kind.platform": {ENGLISH: "platform sign-up", CHINESE: "平台注册邮箱"},
+    "kind.disposable": {ENGLISH: "disposable", CHINESE: "一次性邮箱"},
+    # link states
+    "link.auto": {ENGLISH: "linked automatically", CHINESE: "自动关联"},
+    "link.confirmed": {ENGLISH: "confirmed by you", CHINESE: "已由您确认"},
+    "link.suggested": {ENGLISH: "suggested", CHINESE: "建议关联"},
+    # warnings
+    "warning.lookalike": {
+        ENGLISH: "{domain} imitates {customer}: verify by phone before acting on anything it "
+                 "asks.",
+        CHINESE: "{domain} 仿冒 {customer}：在按其要求行事之前，请先电话核实。"},
+    "warning.name_reuse": {
+        ENGLISH: "A new {kind} address uses the name of {name}, known from {known}.",
+        CHINESE: "一个新的{kind}使用了 {name} 的名字，此人已知邮箱为 {known}。"},
+    "warning.reply_to": {ENGLISH: "Replies go to {target}, not to {address}.",
+                         CHINESE: "回复将发送到 {target}，而不是 {address}。"},
+    "warning.dmarc": {
+        ENGLISH: "Your mail system could not verify this sender (authentication failed).",
+        CHINESE: "您的邮件系统无法验证此发件人（身份验证失败）。"},
+    "warning.bank_details": {
+        ENGLISH: "Bank details from an address not yet confirmed: verify by phone before "
+                 "paying.",
+        CHINESE: "银行信息来自尚未确认的邮箱：付款前请电话核实。"},
+    "warning.severity_high": {ENGLISH: "Important", CHINESE: "重要"},
+    "warning.severity_medium": {ENGLISH: "Note", CHINESE: "注意"},
+    # actions
+    "action.confirm": {ENGLISH: "Same person", CHINESE: "是同一人"},
+    "action.reject": {ENGLISH: "Not the same person", CHINESE: "不是同一人"},
+    "action.pin_primary": {ENGLISH: "Use for formal matters", CHINESE: "设为正式事务邮箱"},
+    "action.unpin_primary": {ENGLISH: "Let MailMatrix choose", CHINESE: "由 MailMatrix 选择"},
+    "action.label": {ENGLISH: "Label", CHINESE: "标签"},
+    "action.undo": {ENGLISH: "Undo", CHINESE: "撤销"},
+    "action.reply_formally": {ENGLISH: "Reply formally", CHINESE: "正式回复"},
+    "action.use_primary": {ENGLISH: "Send to the primary address", CHINESE: "改发到主邮箱"},
+    "action.insert_greeting": {ENGLISH: "Insert greeting", CHINESE: "插入问候语"},
+    "action.verify_by_phone": {ENGLISH: "Do not reply: verify by phone first",
+                               CHINESE: "请勿回复：先电话核实"},
+    # tone
+    "tone.formal": {ENGLISH: "Answer formally", CHINESE: "请正式回复"},
+    "tone.neutral": {ENGLISH: "A neutral, polite tone fits", CHINESE: "适合中性、礼貌的语气"},
+    "tone.relaxed": {ENGLISH: "A relaxed tone fits", CHINESE: "适合轻松的语气"},
+    "tone.greeting": {ENGLISH: "Greeting: {greeting}", CHINESE: "问候语：{greeting}"},
+    "tone.sign_off": {ENGLISH: "Sign-off: {sign_off}", CHINESE: "结束语：{sign_off}"},
+    # states
+    "state.loading": {ENGLISH: "Loading…", CHINESE: "加载中…"},
+    "state.stored_only": {ENGLISH: "Showing stored data: the mailbox could not be reached.",
+                          CHINESE: "显示已存数据：暂时无法连接邮箱。"},
+    "state.sign_in": {ENGLISH: "Sign in to see who is writing.",
+                      CHINESE: "请登录以查看发件人信息。"},
+    "state.unsupported": {
+        ENGLISH: "This version of Outlook cannot sign in to MailMatrix (on-premises Exchange "
+                 "or Office 2016/2019).",
+        CHINESE: "此版本的 Outlook 无法登录 MailMatrix（本地部署的 Exchange 或 Office "
+                 "2016/2019）。"},
+    "state.error": {ENGLISH: "Something went wrong; try again.",
+                    CHINESE: "出现问题，请重试。"},
+}
+
+
+def ui_language(client_language: str | None) -> str:
+    """The catalog language for a client's UI language: "zh-CN", "zh-Hans-CN", "zh" -> Chinese
+    (Simplified); everything else, including Traditional Chinese for now, -> English."""
+    tag = (client_language or "").replace("_", "-").lower()
+    if tag in ("zh", "zh-cn", "zh-sg", "zh-hans") or tag.startswith("zh-hans"):
+        return CHINESE
+    return ENGLISH
+
+
+def text(key: str, language: str, **values: object) -> str:
+    """The words for ``key`` in ``language`` (English when missing), with ``values`` filled in.
+    Values are inserted as given: the templates and cards escape the result."""
+    entry = STRINGS[key]
+    return entry.get(language, entry[ENGLISH]).format_map(_Strict(values))
+
+
+def catalog_for(language: str) -> dict[str, str]:
+    """Every string in one language, for the pane's JavaScript."""
+    return {key: entry.get(language, entry[ENGLISH]) for key, entry in STRINGS.items()}
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+class _Strict(dict):
+    """format_map values where a missing one is a bug, named in the error."""
+
+    def __missing__(self, key: str) -> str:
+        raise KeyError(f"catalog value '{key}' not given")
