@@ -5,6 +5,7 @@ hands them to the pane (v2, for our API's client id, scope access_as_user)."""
 from __future__ import annotations
 
 import base64
+import json
 import time
 from typing import Any
 
@@ -54,3 +55,69 @@ class Microsoft:
         claims = {name: value for name, value in claims.items() if value is not None}
         key = self.private[kid] if algorithm == "RS256" else "a shared secret of at least 32 bytes!"
         return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": kid})
+
+
+class Answer:
+    """An HTTP response as msal reads one (a requests.Response stand-in)."""
+
+    def __init__(self, status_code: int, body: dict[str, Any]) -> None:
+        self.status_code, self.text = status_code, json.dumps(body)
+        self.headers = {"Content-Type": "application/json; charset=utf-8"}
+
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise RuntimeError(f"HTTP {self.status_code}")
+
+
+class EntraEndpoints:
+    """login.microsoftonline.com for one tenant, as msal talks to it with instance discovery
+    off: the OpenID configuration (GET) and the token endpoint (POST), answers recorded from
+    Entra's documented responses."""
+
+    def __init__(self, tenant: str = TENANT) -> None:
+        self.tenant = tenant
+        self.posts: list[dict[str, Any]] = []
+        self.token_answer: Answer | None = None  # None: success for the assertion's user
+        self.issued = 0
+
+    def get(self, url: str, params: Any = None, headers: Any = None, **kwargs: Any) -> Answer:
+        base = f"https://login.microsoftonline.com/{self.tenant}"
+        assert url == f"{base}/v2.0/.well-known/openid-configuration", url
+        return Answer(200, {
+            "token_endpoint": f"{base}/oauth2/v2.0/token",
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt",
+                                                      "client_secret_basic"],
+            "jwks_uri": f"{base}/discovery/v2.0/keys",
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "issuer": f"{base}/v2.0",
+            "request_uri_parameter_supported": False,
+            "userinfo_endpoint": "https://graph.microsoft.com/oidc/userinfo",
+            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+            "http_logout_supported": True, "frontchannel_logout_supported": True,
+            "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
+            "claims_supported": ["sub", "iss", "aud", "exp", "iat", "tid", "oid"],
+            "kerberos_endpoint": f"{base}/kerberos", "tenant_region_scope": "EU",
+            "cloud_instance_name": "microsoftonline.com",
+            "cloud_graph_host_name": "graph.windows.net", "msgraph_host": "graph.microsoft.com",
+            "rbac_url": "https://pas.windows.net"})
+
+    def post(self, url: str, params: Any = None, data: Any = None, headers: Any = None,
+             **kwargs: Any) -> Answer:
+        assert url == f"https://login.microsoftonline.com/{self.tenant}/oauth2/v2.0/token", url
+        self.posts.append(dict(data or {}))
+        if self.token_answer is not None:
+            return self.token_answer
+        user = jwt.decode(data["assertion"], options={"verify_signature": False})
+        client_info = json.dumps({"uid": user["oid"], "utid": user["tid"]}).encode()
+        self.issued += 1
+        return Answer(200, {
+            "token_type": "Bearer", "scope": "https://graph.microsoft.com/Mail.Read "
+            "https://graph.microsoft.com/Mail.Read.Shared https://graph.microsoft.com/.default",
+            "expires_in": 4787, "ext_expires_in": 4787,
+            "access_token": f"graph-token-{self.issued}", "refresh_token": "0.AR8A-refresh",
+            "client_info": base64.urlsafe_b64encode(client_info).rstrip(b"=").decode()})

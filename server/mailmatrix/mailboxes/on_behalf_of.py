@@ -1,0 +1,94 @@
+"""Graph tokens on behalf of the signed-in Outlook user (OAuth 2.0 on-behalf-of, with msal).
+
+The pane's token for our API is exchanged for a Graph token with the delegated mail scopes.
+msal keeps the results in its token cache (in process, one application per tenant), and a
+user's next request takes the Graph token from there, by the user's home account
+(``oid.tid``), until it nears expiry. ``http_client`` is msal's own injection point
+(an object with ``get``/``post`` like a requests session): tests hand it Entra's recorded
+answers.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import msal
+import requests
+from cachetools import LRUCache
+
+GRAPH_MAIL_SCOPES = ("https://graph.microsoft.com/Mail.Read",
+                     "https://graph.microsoft.com/Mail.Read.Shared")
+AUTHORITY_HOST = "https://login.microsoftonline.com"
+_CONSENT = ("consent_required", "interaction_required")
+
+
+class GraphAccessError(Exception):
+    """No Graph token: ``code`` expired (401: the pane gets a fresh token and retries),
+    consent_required (403: an admin or the user must consent), unavailable (503: Entra could
+    not be reached) or refused (502: Entra said no for another reason)."""
+
+    def __init__(self, code: str, message: str, status: int) -> None:
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+@dataclass(frozen=True)
+class OnBehalfOfSettings:
+    client_id: str
+    client_secret: str
+
+
+class OnBehalfOf:
+    def __init__(self, settings: OnBehalfOfSettings, http_client: Any = None,
+                 tenants: int = 1024) -> None:
+        self._settings, self._http = settings, http_client
+        self._apps: LRUCache[str, msal.ConfidentialClientApplication] = LRUCache(tenants)
+        self._lock = threading.Lock()
+
+    def graph_token(self, user_token: str, tid: str, oid: str) -> str:
+        """A Graph token for the user (``tid``/``oid`` of the verified pane token): from
+        msal's cache while it lasts, else exchanged."""
+        app = self._app(tid)
+        try:
+            account = next((item for item in app.get_accounts()
+                            if item.get("home_account_id") == f"{oid}.{tid}"), None)
+            result = app.acquire_token_silent(list(GRAPH_MAIL_SCOPES), account=account) \
+                if account else None
+            if not result or "access_token" not in result:
+                result = app.acquire_token_on_behalf_of(user_assertion=user_token,
+                                                        scopes=list(GRAPH_MAIL_SCOPES))
+        except (requests.RequestException, OSError) as error:
+            raise GraphAccessError("unavailable", "Microsoft sign-in could not be reached "
+                                   f"({error.__class__.__name__})", 503) from None
+        except ValueError as error:  # msal: the tenant's OpenID configuration is unusable
+            raise GraphAccessError("unavailable", f"Microsoft sign-in answered oddly: {error}",
+                                   503) from None
+        if "access_token" in result:
+            return str(result["access_token"])
+        raise _error_of(result)
+
+    def _app(self, tid: str) -> msal.ConfidentialClientApplication:
+        with self._lock:
+            app = self._apps.get(tid)
+            if app is None:
+                app = self._apps[tid] = msal.ConfidentialClientApplication(
+                    self._settings.client_id, client_credential=self._settings.client_secret,
+                    authority=f"{AUTHORITY_HOST}/{tid}", http_client=self._http,
+                    instance_discovery=False)
+            return app
+
+
+def _error_of(result: dict[str, Any]) -> GraphAccessError:
+    error = str(result.get("error", ""))
+    description = str(result.get("error_description", ""))
+    codes = set(result.get("error_codes") or [])
+    if 500133 in codes or "AADSTS500133" in description:
+        return GraphAccessError("expired", "your sign-in has expired", 401)
+    if error in _CONSENT or result.get("suberror") == "consent_required" or 65001 in codes:
+        return GraphAccessError("consent_required", "MailMatrix needs consent to read mail "
+                                "(ask your administrator, or sign in again)", 403)
+    first_line = description.splitlines()[0] if description else error
+    return GraphAccessError("refused", f"Microsoft refused the token exchange: {first_line}",
+                            502)
