@@ -1,0 +1,103 @@
+"""PanelView: everything the panel shows for one open message, built once and rendered for each
+client (HTML for Outlook and the demo, card JSON for Gmail).
+
+The message is observed first (what the pane sent is client-supplied evidence), then the
+person it is about gets a profile: the sender of a message received, the first external
+recipient of one the user sent. Other external participants are listed with what is known of
+them. The tone hint uses the profile (the primary address for formal matters).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from mailmatrix.addresses.classify import classify_address
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.facts import MessageFacts
+from mailmatrix.customers.message_read import Seen, read_message
+from mailmatrix.customers.observe import observe
+from mailmatrix.customers.profile import Profile, profile
+from mailmatrix.mail_dates import utc_offset_minutes
+from mailmatrix.panel.catalog import ui_language
+from mailmatrix.tone.hint import MessageForTone, ToneHint, tone_hint
+
+MAX_OTHERS = 5  # other participants profiled; a mailing list's hundred are not the point
+
+
+@dataclass(frozen=True)
+class Participant:
+    address: str
+    name: str
+    role: str  # from | to | cc | reply-to
+    known: bool
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class PanelView:
+    language: str  # the UI's (catalog) language
+    direction: str  # in: a message received; out: one the user sent
+    subject: Profile | None  # the person the message is about
+    others: tuple[Participant, ...] = ()
+    tone: ToneHint | None = None
+    days_since: dict[str, int | None] = field(default_factory=dict)  # "in"/"out" -> days
+    suspicious: bool = False  # never offer to reply: verify by phone
+    notes: tuple[str, ...] = ()  # catalog keys of states, e.g. "state.stored_only"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def build_panel(database: Database, principal: Principal, facts: MessageFacts, *,
+                body: str = "", client_language: str | None = None,
+                now: datetime | None = None, notes: tuple[str, ...] = ()) -> PanelView:
+    moment = now or datetime.now(UTC)
+    observed = observe(database, principal, facts, now=moment)
+    read = read_message(facts)
+    own = principal.email.lower()
+    external = [item for item in read.seen if item.canonical and item.canonical != own]
+    if observed.direction == "in":
+        about = next((item for item in external if item.role == "from"), None)
+    else:
+        about = next((item for item in external if item.role in ("to", "cc")), None)
+    subject = profile(database, principal, about.parsed.addr_spec) if about else None
+    others = tuple(_participant(database, principal, item) for item in external
+                   if about is None or item.canonical != about.canonical)[:MAX_OTHERS]
+    tone = _tone(facts, body, subject, principal, moment) if body.strip() else None
+    return PanelView(
+        language=ui_language(client_language or principal.locale),
+        direction=observed.direction, subject=subject, others=others, tone=tone,
+        days_since=_days_since(subject, moment),
+        suspicious=bool(subject and any(w.kind in ("lookalike", "dmarc", "bank-details")
+                                        for w in subject.warnings)),
+        notes=notes)
+
+
+def _participant(database: Database, principal: Principal, item: Seen) -> Participant:
+    found = profile(database, principal, item.parsed.addr_spec)
+    return Participant(address=item.parsed.addr_spec, name=item.display_name, role=item.role,
+                       known=found.known, kind=str(found.classification.get("kind") or ""))
+
+
+def _tone(facts: MessageFacts, body: str, subject: Profile | None, principal: Principal,
+          now: datetime) -> ToneHint:
+    sender = classify_address(facts.from_) if facts.from_ else None
+    primary = (subject.primary or {}).get("address") if subject else None
+    return tone_hint(MessageForTone(
+        body=body, subject=facts.subject,
+        from_name=(sender.display_name or "") if sender and sender.valid else "",
+        utc_offset_minutes=utc_offset_minutes(facts.date),
+        sender_kind=sender.kind if sender and sender.valid else None,
+        sender_provider=sender.provider if sender and sender.valid else None,
+        sender_country=sender.region if sender and sender.valid else None,
+        primary_address=primary or None, ui_locale=principal.locale), now=now)
+
+
+def _days_since(subject: Profile | None, now: datetime) -> dict[str, int | None]:
+    days: dict[str, int | None] = {"in": None, "out": None}
+    for direction, moment in ((subject.last_exchange if subject else {}) or {}).items():
+        if moment:
+            days[direction] = max(0, (now - datetime.fromisoformat(moment)).days)
+    return days

@@ -1,0 +1,97 @@
+"""POST /api/panel: the open message as the pane reads it, answered with the rendered panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mailmatrix import create_app
+from mailmatrix.auth.callers import KEYS
+from mailmatrix.auth.entra import SigningKeys
+from mailmatrix.customers.db import database_of
+from tests.microsoft_fake import CLIENT_ID, Microsoft
+
+ME = {"emailAddress": "anna.becker@example-export.com", "displayName": "Anna Becker"}
+LI_WEI = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+
+
+@pytest.fixture
+def pane(tmp_path: Path) -> tuple[FlaskClient, dict[str, str]]:
+    microsoft = Microsoft()
+    app: Flask = create_app({"TESTING": True, "SECRET_KEY": "test", "ENTRA_CLIENT_ID": CLIENT_ID,
+                             "DATABASE_URL": f"sqlite:///{tmp_path / 'panel.sqlite3'}"})
+    database_of(app).upgrade()
+    app.extensions[KEYS] = SigningKeys(microsoft.keys_document)
+    return app.test_client(), {"Authorization": f"Bearer {microsoft.token()}"}
+
+
+def open_message(pane: tuple[FlaskClient, dict[str, str]], number: int, **item: object
+                 ) -> dict:
+    client, headers = pane
+    message = {"from": LI_WEI, "to": [ME], "cc": [], "subject": "PO 4411",
+               "internetMessageId": f"<p{number}@acme-gmbh.de>",
+               "dateTimeCreated": "2026-11-26T07:15:00Z",
+               "body": "Dear Ms Becker,\nplease find our purchase order attached.\n\n"
+                       "Kind regards\nLi Wei", **item}
+    response = client.post("/api/panel", json=message, headers=headers)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_a_first_message_shows_an_unknown_sender_then_a_known_one(pane) -> None:  # noqa: ANN001
+    first = open_message(pane, 1)
+    assert first["view"]["direction"] == "in"
+    assert first["view"]["subject"]["known"] is True  # observed before the profile is read
+    assert "Li Wei" in first["html"] and "li.wei@acme-gmbh.de" in first["html"]
+    assert first["view"]["tone"]["register"] == "formal"
+    assert "Answer formally" in first["html"]
+
+
+def test_a_lookalike_sender_is_warned_about_and_never_offered_a_reply(pane) -> None:  # noqa: ANN001
+    open_message(pane, 2)
+    fraud = open_message(pane, 3, **{"from": {"emailAddress": "li.wei@acme-grnbh.de",
+                                              "displayName": "Li Wei"},
+                                     "subject": "new bank details"})
+    assert fraud["view"]["suspicious"] is True
+    assert "imitates acme-gmbh.de" in fraud["html"]
+    assert "verify by phone" in fraud["html"].lower()
+    assert "How to reply" not in fraud["html"]
+
+
+def test_a_message_the_user_sent_is_about_its_recipient(pane) -> None:  # noqa: ANN001
+    sent = open_message(pane, 4, **{"from": ME, "to": [LI_WEI],
+                                    "cc": [{"emailAddress": "sales@acme-gmbh.de",
+                                            "displayName": "Sales"}]})
+    assert sent["view"]["direction"] == "out"
+    assert sent["view"]["subject"]["query"] == "li.wei@acme-gmbh.de"
+    assert [other["address"] for other in sent["view"]["others"]] == ["sales@acme-gmbh.de"]
+
+
+def test_a_hostile_display_name_stays_inert_text(pane) -> None:  # noqa: ANN001
+    hostile = '<img src=x onerror=alert(1)>'
+    shown = open_message(pane, 5, **{"from": {"emailAddress": "evil@attacker.example",
+                                              "displayName": hostile}})
+    assert "<img" not in shown["html"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown["html"]
+
+
+def test_the_panel_speaks_chinese_when_outlook_does(pane) -> None:  # noqa: ANN001
+    shown = open_message(pane, 6, displayLanguage="zh-CN")
+    assert shown["view"]["language"] == "zh-CN"
+    assert "发件人" in shown["html"] and 'lang="zh-CN"' in shown["html"]
+
+
+@pytest.mark.parametrize("body", [None, [], "text", {"from": "not an object"},
+                                  {"to": "x@y.de"}, {"dateTimeCreated": "yesterday"}])
+def test_a_malformed_item_is_400_not_a_crash(pane, body: object) -> None:  # noqa: ANN001
+    client, headers = pane
+    response = client.post("/api/panel", json=body, headers=headers)
+    assert response.status_code == 400 and response.json["error"] == "bad_request"
+
+
+def test_the_panel_needs_a_signed_in_caller(pane) -> None:  # noqa: ANN001
+    client, _ = pane
+    assert client.post("/api/panel", json={"from": LI_WEI}).status_code == 401
