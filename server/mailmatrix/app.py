@@ -24,12 +24,13 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from mailmatrix import mx_lookup
     from mailmatrix.auth import callers
     from mailmatrix.customers import db
-    from mailmatrix.web import api, demo, health
+    from mailmatrix.web import api, demo, health, outlook
 
     db.init_app(app)
     mx_lookup.init_app(app)
     callers.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(outlook.bp)
     app.register_blueprint(demo.bp)
     return app

@@ -46,6 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kind.role": {ENGLISH: "department mailbox", CHINESE: "部门邮箱"},
     "kind.platform": {ENGLISH: "platform sign-up", CHINESE: "平台注册邮箱"},
     "kind.disposable": {ENGLISH: "disposable", CHINESE: "一次性邮箱"},
+    "address.primary": {ENGLISH: "primary for formal matters", CHINESE: "正式事务主邮箱"},
     # link states
     "link.auto": {ENGLISH: "linked automatically", CHINESE: "自动关联"},
     "link.confirmed": {ENGLISH: "confirmed by you", CHINESE: "已由您确认"},

@@ -1,0 +1,68 @@
+// The Outlook task pane: reads the open item through Office.js, asks the server for the panel
+// and puts the server-rendered (escaped) HTML in place. No business logic here.
+const panel = document.getElementById("mm-panel");
+const strings = JSON.parse(document.getElementById("mm-strings").textContent);
+const mode = new URLSearchParams(location.search).get("mode") === "compose" ? "compose" : "read";
+
+function say(key) {
+  panel.setAttribute("aria-busy", "false");
+  panel.replaceChildren();
+  const note = document.createElement("p");
+  note.className = "note";
+  note.setAttribute("role", "status");
+  note.textContent = strings[key] || key;
+  panel.append(note);
+}
+
+function recipient(value) {
+  return value ? { emailAddress: value.emailAddress, displayName: value.displayName } : null;
+}
+
+function bodyText(item) {
+  return new Promise((resolve) => {
+    if (!item.body || !item.body.getAsync) return resolve("");
+    item.body.getAsync(Office.CoercionType.Text, (result) =>
+      resolve(result.status === Office.AsyncResultStatus.Succeeded ? result.value : ""));
+  });
+}
+
+async function token() {
+  return Office.auth.getAccessToken({ allowSignInPrompt: true, allowConsentPrompt: true });
+}
+
+async function showItem() {
+  const item = Office.context.mailbox.item;
+  if (!item) return say("state.sign_in");
+  panel.setAttribute("aria-busy", "true");
+  const message = {
+    from: recipient(item.from), sender: recipient(item.sender),
+    to: (item.to || []).map(recipient), cc: (item.cc || []).map(recipient),
+    subject: item.subject || "", internetMessageId: item.internetMessageId || "",
+    dateTimeCreated: item.dateTimeCreated ? new Date(item.dateTimeCreated).toISOString() : "",
+    body: await bodyText(item), displayLanguage: Office.context.displayLanguage || "en",
+    mode,
+  };
+  let response;
+  try {
+    response = await fetch("/api/panel", {
+      method: "POST",
+      headers: { "Content-Type": "application/json",
+                 Authorization: `Bearer ${await token()}` },
+      body: JSON.stringify(message),
+    });
+  } catch (error) {
+    return say(error && error.code >= 13000 && error.code < 14000
+      ? "state.unsupported" : "state.error");
+  }
+  if (!response.ok) return say(response.status === 401 ? "state.sign_in" : "state.error");
+  const answer = await response.json();
+  panel.innerHTML = answer.html;  // rendered by the server's templates, every value escaped
+  panel.setAttribute("aria-busy", "false");
+}
+
+Office.onReady(() => {
+  showItem();
+  if (Office.context.mailbox.addHandlerAsync) {
+    Office.context.mailbox.addHandlerAsync(Office.EventType.ItemChanged, showItem);
+  }
+});

@@ -1,0 +1,117 @@
+"""The Outlook task pane in a real Chromium, with Office.js replaced by a stub of its shape
+(the CDN address is answered by the test): the pane reads the item, signs in, renders the
+server's panel, follows ItemChanged, keeps hostile text inert, speaks Chinese."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from mailmatrix import create_app
+from mailmatrix.auth.callers import KEYS
+from mailmatrix.auth.entra import SigningKeys
+from mailmatrix.customers.db import database_of
+from mailmatrix.web.outlook import OFFICE_JS
+from tests.browser import chromium_page, live_server, save_screenshot
+from tests.microsoft_fake import CLIENT_ID, Microsoft
+
+ME = {"emailAddress": "anna.becker@example-export.com", "displayName": "Anna Becker"}
+BODY = "Dear Ms Becker,\nplease find our purchase order attached.\n\nKind regards\nLi Wei"
+
+
+def item(number: int, sender: dict[str, str], subject: str = "PO 4411") -> dict[str, object]:
+    return {"from": sender, "sender": sender, "to": [ME], "cc": [], "subject": subject,
+            "internetMessageId": f"<pane{number}@test>",
+            "dateTimeCreated": "2026-11-26T07:15:00Z", "body": BODY}
+
+
+def office_stub(token: str, first_item: dict[str, object], language: str) -> str:
+    return f"""
+window.__items = [];
+window.Office = {{
+  CoercionType: {{ Text: "text" }},
+  AsyncResultStatus: {{ Succeeded: "succeeded", Failed: "failed" }},
+  EventType: {{ ItemChanged: "olkItemSelectedChanged" }},
+  auth: {{ getAccessToken: async () => {json.dumps(token)} }},
+  context: {{
+    displayLanguage: {json.dumps(language)},
+    mailbox: {{
+      item: null,
+      addHandlerAsync(type, handler) {{ window.__itemChanged = handler; }},
+    }},
+  }},
+  onReady(callback) {{ setTimeout(() => callback({{ host: "Outlook" }}), 0); }},
+}};
+window.__select = (fields) => {{
+  const body = fields.body;
+  Office.context.mailbox.item = {{ ...fields,
+    body: {{ getAsync(type, done) {{ done({{ status: "succeeded", value: body }}); }} }} }};
+}};
+window.__select({json.dumps(first_item)});
+"""
+
+
+@pytest.fixture
+def pane_app(tmp_path: Path) -> tuple[Flask, Microsoft]:
+    microsoft = Microsoft()
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "ENTRA_CLIENT_ID": CLIENT_ID,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'pane.sqlite3'}"})
+    database_of(app).upgrade()
+    app.extensions[KEYS] = SigningKeys(microsoft.keys_document)
+    return app, microsoft
+
+
+def open_pane(page: object, base_url: str, stub: str) -> None:
+    page.route(OFFICE_JS, lambda route: route.fulfill(  # type: ignore[attr-defined]
+        status=200, content_type="application/javascript", body=stub))
+    page.goto(base_url + "/outlook/pane")  # type: ignore[attr-defined]
+
+
+def test_the_pane_shows_the_sender_and_follows_the_selected_message(pane_app) -> None:  # noqa: ANN001
+    app, microsoft = pane_app
+    li_wei = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    with live_server(app) as base_url, chromium_page() as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        open_pane(page, base_url, office_stub(microsoft.token(), item(1, li_wei), "en-US"))
+        page.wait_for_selector("article.panel")
+        text = page.locator("#mm-panel").inner_text()
+        assert "Li Wei" in text and "li.wei@acme-gmbh.de" in text
+        assert "Answer formally" in text
+        save_screenshot(page, "pane-known-sender")
+        fraud = item(2, {"emailAddress": "li.wei@acme-grnbh.de", "displayName": "Li Wei"},
+                     "new bank details")
+        page.evaluate("fields => { window.__select(fields); window.__itemChanged(); }", fraud)
+        page.wait_for_selector("text=imitates acme-gmbh.de")
+        warned = page.locator("#mm-panel").inner_text()
+        assert "verify by phone" in warned.lower() and "How to reply" not in warned
+        assert page.locator("[role=alert]").count() == 1
+        save_screenshot(page, "pane-lookalike")
+        hostile = item(3, {"emailAddress": "evil@attacker.example",
+                           "displayName": "<img src=x onerror=alert(1)>"})
+        page.evaluate("fields => { window.__select(fields); window.__itemChanged(); }", hostile)
+        page.wait_for_selector("text=evil@attacker.example")
+        assert page.locator("#mm-panel img").count() == 0 and dialogs == []
+
+
+def test_the_pane_speaks_chinese_when_outlook_does(pane_app) -> None:  # noqa: ANN001
+    app, microsoft = pane_app
+    sender = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    with live_server(app) as base_url, chromium_page() as page:
+        open_pane(page, base_url, office_stub(microsoft.token(), item(4, sender), "zh-CN"))
+        page.wait_for_selector("article.panel[lang=zh-CN]")
+        assert "发件人" in page.locator("#mm-panel").inner_text()
+        save_screenshot(page, "pane-chinese")
+
+
+def test_an_expired_sign_in_asks_to_sign_in_again(pane_app) -> None:  # noqa: ANN001
+    app, microsoft = pane_app
+    expired = microsoft.token(exp=1, iat=0, nbf=0)
+    sender = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    with live_server(app) as base_url, chromium_page() as page:
+        open_pane(page, base_url, office_stub(expired, item(5, sender), "en-US"))
+        page.wait_for_selector("[role=status]")
+        assert "Sign in" in page.locator("#mm-panel").inner_text()
