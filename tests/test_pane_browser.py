@@ -64,6 +64,15 @@ def pane_app(tmp_path: Path) -> tuple[Flask, Microsoft]:
     return app, microsoft
 
 
+def serious_accessibility_problems(page: object) -> list[str]:
+    """axe-core's findings of serious or critical impact on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{item['id']}: {item['help']}" for item in results.response["violations"]
+            if item.get("impact") in ("serious", "critical")]
+
+
 def open_pane(page: object, base_url: str, stub: str) -> None:
     page.route(OFFICE_JS, lambda route: route.fulfill(  # type: ignore[attr-defined]
         status=200, content_type="application/javascript", body=stub))
@@ -82,6 +91,7 @@ def test_the_pane_shows_the_sender_and_follows_the_selected_message(pane_app) ->
         assert "Li Wei" in text and "li.wei@acme-gmbh.de" in text
         assert "Answer formally" in text
         save_screenshot(page, "pane-known-sender")
+        assert serious_accessibility_problems(page) == []
         fraud = item(2, {"emailAddress": "li.wei@acme-grnbh.de", "displayName": "Li Wei"},
                      "new bank details")
         page.evaluate("fields => { window.__select(fields); window.__itemChanged(); }", fraud)
@@ -90,6 +100,7 @@ def test_the_pane_shows_the_sender_and_follows_the_selected_message(pane_app) ->
         assert "verify by phone" in warned.lower() and "How to reply" not in warned
         assert page.locator("[role=alert]").count() == 1
         save_screenshot(page, "pane-lookalike")
+        assert serious_accessibility_problems(page) == []
         hostile = item(3, {"emailAddress": "evil@attacker.example",
                            "displayName": "<img src=x onerror=alert(1)>"})
         page.evaluate("fields => { window.__select(fields); window.__itemChanged(); }", hostile)
