@@ -126,3 +126,26 @@ def test_an_expired_sign_in_asks_to_sign_in_again(pane_app) -> None:  # noqa: AN
         open_pane(page, base_url, office_stub(expired, item(5, sender), "en-US"))
         page.wait_for_selector("[role=status]")
         assert "Sign in" in page.locator("#mm-panel").inner_text()
+
+
+def test_in_compose_mode_the_pane_asks_office_for_the_current_recipients(pane_app) -> None:  # noqa: ANN001
+    app, microsoft = pane_app
+    recipient = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    draft = item(6, ME, "Quotation")
+    draft["to"] = [recipient]
+    draft.pop("internetMessageId")  # a draft has none yet
+    stub = office_stub(microsoft.token(), draft, "en-US") + """
+const draft = Office.context.mailbox.item;
+for (const field of ["from", "to", "cc", "subject"]) {
+  const value = draft[field];
+  draft[field] = { getAsync(done) { done({ status: "succeeded", value }); } };
+}
+"""
+    with live_server(app) as base_url, chromium_page() as page:
+        page.route(OFFICE_JS, lambda route: route.fulfill(
+            status=200, content_type="application/javascript", body=stub))
+        page.goto(base_url + "/outlook/pane?mode=compose")
+        page.wait_for_selector("article.panel")
+        text = page.locator("#mm-panel").inner_text()
+        assert "li.wei@acme-gmbh.de" in text and "first contact" in text  # a draft is not stored
+        save_screenshot(page, "pane-compose")

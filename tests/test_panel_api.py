@@ -95,3 +95,10 @@ def test_a_malformed_item_is_400_not_a_crash(pane, body: object) -> None:  # noq
 def test_the_panel_needs_a_signed_in_caller(pane) -> None:  # noqa: ANN001
     client, _ = pane
     assert client.post("/api/panel", json={"from": LI_WEI}).status_code == 401
+
+
+def test_a_draft_is_about_its_recipient_and_is_never_observed(pane) -> None:  # noqa: ANN001
+    draft = open_message(pane, 7, mode="compose", internetMessageId="",
+                         **{"from": ME, "to": [LI_WEI]})
+    assert draft["view"]["direction"] == "out" and draft["view"]["tone"] is None
+    assert draft["view"]["subject"]["known"] is False  # nothing was stored

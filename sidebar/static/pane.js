@@ -18,6 +18,15 @@ function recipient(value) {
   return value ? { emailAddress: value.emailAddress, displayName: value.displayName } : null;
 }
 
+// Read mode gives values; compose mode gives objects to ask (getAsync) for the current ones.
+function current(value) {
+  return new Promise((resolve) => {
+    if (!value || typeof value.getAsync !== "function") return resolve(value);
+    value.getAsync((result) =>
+      resolve(result.status === Office.AsyncResultStatus.Succeeded ? result.value : null));
+  });
+}
+
 function bodyText(item) {
   return new Promise((resolve) => {
     if (!item.body || !item.body.getAsync) return resolve("");
@@ -34,10 +43,12 @@ async function showItem() {
   const item = Office.context.mailbox.item;
   if (!item) return say("state.sign_in");
   panel.setAttribute("aria-busy", "true");
+  const [from, to, cc, subject] = await Promise.all(
+    [item.from, item.to, item.cc, item.subject].map(current));
   const message = {
-    from: recipient(item.from), sender: recipient(item.sender),
-    to: (item.to || []).map(recipient), cc: (item.cc || []).map(recipient),
-    subject: item.subject || "", internetMessageId: item.internetMessageId || "",
+    from: recipient(from), sender: recipient(item.sender),
+    to: (to || []).map(recipient), cc: (cc || []).map(recipient),
+    subject: subject || "", internetMessageId: item.internetMessageId || "",
     dateTimeCreated: item.dateTimeCreated ? new Date(item.dateTimeCreated).toISOString() : "",
     body: await bodyText(item), displayLanguage: Office.context.displayLanguage || "en",
     mode,

@@ -51,24 +51,27 @@ class PanelView:
 
 
 def build_panel(database: Database, principal: Principal, facts: MessageFacts, *,
-                body: str = "", client_language: str | None = None,
+                body: str = "", client_language: str | None = None, draft: bool = False,
                 now: datetime | None = None, notes: tuple[str, ...] = ()) -> PanelView:
+    """``draft``: a message being written (compose mode): not observed (it is not sent, and
+    changes with every keystroke); it is about its first external recipient."""
     moment = now or datetime.now(UTC)
-    observed = observe(database, principal, facts, now=moment)
+    direction = "out" if draft else observe(database, principal, facts, now=moment).direction
     read = read_message(facts)
     own = principal.email.lower()
     external = [item for item in read.seen if item.canonical and item.canonical != own]
-    if observed.direction == "in":
+    if direction == "in":
         about = next((item for item in external if item.role == "from"), None)
     else:
         about = next((item for item in external if item.role in ("to", "cc")), None)
     subject = profile(database, principal, about.parsed.addr_spec) if about else None
     others = tuple(_participant(database, principal, item) for item in external
                    if about is None or item.canonical != about.canonical)[:MAX_OTHERS]
-    tone = _tone(facts, body, subject, principal, moment) if body.strip() else None
+    tone = _tone(facts, body, subject, principal, moment) \
+        if body.strip() and not draft else None
     return PanelView(
         language=ui_language(client_language or principal.locale),
-        direction=observed.direction, subject=subject, others=others, tone=tone,
+        direction=direction, subject=subject, others=others, tone=tone,
         days_since=_days_since(subject, moment),
         suspicious=bool(subject and any(w.kind in ("lookalike", "dmarc", "bank-details")
                                         for w in subject.warnings)),

@@ -53,7 +53,8 @@ def panel() -> tuple[Response, int]:
         return jsonify(error="bad_request", message=f"unreadable message: {error}"), 400
     view = build_panel(database_of(current_app), principal, facts,
                        body=str(item.get("body") or "")[:MAX_BODY],
-                       client_language=str(item.get("displayLanguage") or "") or None)
+                       client_language=str(item.get("displayLanguage") or "") or None,
+                       draft=item.get("mode") == "compose")
     return jsonify(html=render_panel(view), view=view.as_dict()), 200
 
 
