@@ -149,3 +149,27 @@ for (const field of ["from", "to", "cc", "subject"]) {
         text = page.locator("#mm-panel").inner_text()
         assert "li.wei@acme-gmbh.de" in text and "first contact" in text  # a draft is not stored
         save_screenshot(page, "pane-compose")
+
+
+def test_a_suggestion_is_confirmed_with_the_keyboard_alone(pane_app) -> None:  # noqa: ANN001
+    app, microsoft = pane_app
+    work = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    home = {"emailAddress": "liwei.home@gmail.com", "displayName": "Li Wei"}
+    with live_server(app) as base_url, chromium_page() as page:
+        open_pane(page, base_url, office_stub(microsoft.token(), item(7, work), "en-US"))
+        page.wait_for_selector("article.panel")
+        page.evaluate("fields => { window.__select(fields); window.__itemChanged(); }",
+                      item(8, home, "samples"))
+        page.wait_for_selector("button[data-action=confirm]")
+        for _ in range(30):  # Tab through the pane to the button, as a keyboard user would
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.dataset.action") == "confirm":
+                break
+        else:
+            raise AssertionError("the confirm button cannot be reached with Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("text=confirmed by you")
+        addresses = page.locator("ul.addresses").inner_text()
+        assert "li.wei@acme-gmbh.de" in addresses and "liwei.home@gmail.com" in addresses
+        assert page.locator("button[data-action=confirm]").count() == 0
+        save_screenshot(page, "pane-confirmed")

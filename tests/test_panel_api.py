@@ -102,3 +102,27 @@ def test_a_draft_is_about_its_recipient_and_is_never_observed(pane) -> None:  # 
                          **{"from": ME, "to": [LI_WEI]})
     assert draft["view"]["direction"] == "out" and draft["view"]["tone"] is None
     assert draft["view"]["subject"]["known"] is False  # nothing was stored
+
+
+def test_panel_actions_change_the_graph_and_refuse_nonsense(pane) -> None:  # noqa: ANN001
+    client, headers = pane
+    open_message(pane, 8)
+    home = open_message(pane, 9, **{"from": {"emailAddress": "liwei.home@gmail.com",
+                                             "displayName": "Li Wei"}})
+    (suggestion,) = home["view"]["subject"]["suggestions"]
+    assert 'data-action="confirm"' in home["html"]
+    done = client.post("/api/actions", headers=headers, json={
+        "action": "confirm", "address": suggestion["address"],
+        "person_id": suggestion["person_id"]})
+    assert done.status_code == 200
+    after = open_message(pane, 10, **{"from": {"emailAddress": "liwei.home@gmail.com",
+                                               "displayName": "Li Wei"}})
+    assert {a["canonical"] for a in after["view"]["subject"]["addresses"]} == {
+        "li.wei@acme-gmbh.de", "liweihome@gmail.com"}
+    for nonsense in ({"action": "delete-everything"}, {"action": "confirm",
+                                                      "address": "nobody@nowhere.example",
+                                                      "person_id": 1},
+                     {"action": "pin", "person_id": "x"}, []):
+        refused = client.post("/api/actions", headers=headers, json=nonsense)
+        assert refused.status_code == 400, nonsense
+    assert client.post("/api/actions", json={"action": "confirm"}).status_code == 401

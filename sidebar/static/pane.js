@@ -71,6 +71,23 @@ async function showItem() {
   panel.setAttribute("aria-busy", "false");
 }
 
+// The panel's buttons: one decision, then the panel as it is now.
+panel.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (!button) return;
+  button.disabled = true;
+  const response = await fetch("/api/actions", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token()}` },
+    body: JSON.stringify({ action: button.dataset.action, address: button.dataset.address,
+                           person_id: Number(button.dataset.person) }),
+  }).catch(() => null);
+  if (!response || !response.ok) return say("state.error");
+  await showItem();
+  panel.querySelector("h2")?.setAttribute("tabindex", "-1");
+  panel.querySelector("h2")?.focus();  // keyboard users land at the top of the new panel
+});
+
 Office.onReady(() => {
   showItem();
   if (Office.context.mailbox.addHandlerAsync) {

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from mailmatrix.auth.callers import current_principal
 from mailmatrix.auth.entra import TokenRejected
+from mailmatrix.customers import decisions
 from mailmatrix.customers.db import database_of
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.profile import profile
@@ -85,3 +86,30 @@ def _office_addresses(recipients: list[Any]) -> str:
         if address:
             parts.append(formataddr((str(recipient.get("displayName") or "")[:200], address)))
     return ", ".join(parts)
+
+
+@bp.post("/actions")
+def act() -> tuple[Response, int]:
+    """One of the user's decisions from the panel; the pane re-renders afterwards."""
+    principal = current_principal()
+    asked = request.get_json(silent=True)
+    if not isinstance(asked, dict):
+        return jsonify(error="bad_request", message="send the action as JSON"), 400
+    database, action = database_of(current_app), str(asked.get("action", ""))
+    address = str(asked.get("address") or "")[:MAX_ADDRESS_LENGTH]
+    try:
+        person = int(asked.get("person_id") or 0)
+        if action == "confirm":
+            decisions.confirm_link(database, principal, address, person, "from the panel")
+        elif action == "reject":
+            decisions.reject_link(database, principal, address, person, "from the panel")
+        elif action == "pin":
+            decisions.pin_primary(database, principal, person, address or None)
+        elif action == "label":
+            decisions.label_address(database, principal, address,
+                                    str(asked.get("label") or "")[:120] or None)
+        else:
+            return jsonify(error="bad_request", message=f"unknown action {action!r}"), 400
+    except (decisions.DecisionError, ValueError, TypeError) as error:
+        return jsonify(error="bad_request", message=str(error)), 400
+    return jsonify(ok=True), 200
