@@ -173,3 +173,64 @@ def test_a_suggestion_is_confirmed_with_the_keyboard_alone(pane_app) -> None:  #
         assert "li.wei@acme-gmbh.de" in addresses and "liwei.home@gmail.com" in addresses
         assert page.locator("button[data-action=confirm]").count() == 0
         save_screenshot(page, "pane-confirmed")
+
+
+def test_reply_formally_opens_a_reply_with_the_greeting_as_text(pane_app) -> None:  # noqa: ANN001
+    app, microsoft = pane_app
+    sender = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li <b>Wei</b>"}
+    stub = office_stub(microsoft.token(), item(9, sender), "en-US") + """
+window.__replies = [];
+Office.context.mailbox.item.displayReplyForm = (options) => window.__replies.push(options);
+"""
+    with live_server(app) as base_url, chromium_page() as page:
+        page.route(OFFICE_JS, lambda route: route.fulfill(
+            status=200, content_type="application/javascript", body=stub))
+        page.goto(base_url + "/outlook/pane")
+        page.click("button[data-office=reply]")
+        (reply,) = page.evaluate("window.__replies")
+        assert reply["htmlBody"].startswith("<p>Dear ") and "<b>" not in reply["htmlBody"]
+
+
+def test_compose_moves_a_personal_address_to_cc_and_writes_to_the_primary(
+    pane_app  # noqa: ANN001
+) -> None:
+    app, microsoft = pane_app
+    client, headers = app.test_client(), {"Authorization": f"Bearer {microsoft.token()}"}
+    work = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    home = {"emailAddress": "liwei.home@gmail.com", "displayName": "Li Wei"}
+    client.post("/api/panel", json=item(10, work), headers=headers)
+    shown = client.post("/api/panel", json=item(11, home, "samples"), headers=headers).json
+    (suggestion,) = shown["view"]["subject"]["suggestions"]
+    client.post("/api/actions", headers=headers, json={
+        "action": "confirm", "address": suggestion["address"],
+        "person_id": suggestion["person_id"]})
+    draft = item(12, ME, "Contract")
+    draft["to"] = [home]
+    stub = office_stub(microsoft.token(), draft, "en-US") + """
+window.__to = [...Office.context.mailbox.item.to];
+window.__cc = [];
+const compose = Office.context.mailbox.item;
+const ok = (value) => ({ status: "succeeded", value });
+compose.to = {
+  getAsync(done) { done(ok(window.__to)); },
+  setAsync(list, done) { window.__to = list; done(ok()); },
+};
+compose.cc = {
+  getAsync(done) { done(ok(window.__cc)); },
+  addAsync(list, done) { window.__cc.push(...list); done(ok()); },
+};
+for (const field of ["from", "subject"]) {
+  const value = compose[field];
+  compose[field] = { getAsync(done) { done(ok(value)); } };
+}
+"""
+    with live_server(app) as base_url, chromium_page() as page:
+        page.route(OFFICE_JS, lambda route: route.fulfill(
+            status=200, content_type="application/javascript", body=stub))
+        page.goto(base_url + "/outlook/pane?mode=compose")
+        page.click("button[data-office=use-primary]")
+        page.wait_for_function("window.__cc.length === 1")
+        assert [one["emailAddress"] for one in page.evaluate("window.__to")] == \
+            ["li.wei@acme-gmbh.de"]
+        assert [one["emailAddress"] for one in page.evaluate("window.__cc")] == \
+            ["liwei.home@gmail.com"]

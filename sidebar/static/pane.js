@@ -88,6 +88,30 @@ panel.addEventListener("click", async (event) => {
   panel.querySelector("h2")?.focus();  // keyboard users land at the top of the new panel
 });
 
+// Actions in Outlook itself: a formal reply in the thread, the primary address in To.
+function asHtmlParagraph(text) {
+  const paragraph = document.createElement("p");
+  paragraph.textContent = text;  // the greeting is text; the browser escapes it
+  return paragraph.outerHTML;
+}
+
+panel.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-office]");
+  if (!button) return;
+  const item = Office.context.mailbox.item;
+  if (button.dataset.office === "reply") {
+    item.displayReplyForm({ htmlBody: asHtmlParagraph(button.dataset.greeting) });
+  } else if (button.dataset.office === "use-primary") {
+    const current = button.dataset.current.toLowerCase();
+    item.to.getAsync((result) => {
+      const others = (result.value || []).filter(
+        (one) => one.emailAddress.toLowerCase() !== current);
+      item.to.setAsync([{ emailAddress: button.dataset.primary }, ...others], () =>
+        item.cc.addAsync([{ emailAddress: button.dataset.current }], () => showItem()));
+    });
+  }
+});
+
 Office.onReady(() => {
   showItem();
   if (Office.context.mailbox.addHandlerAsync) {

@@ -24,6 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "section.tone": {ENGLISH: "How to reply", CHINESE: "回复建议"},
     "section.company": {ENGLISH: "Company", CHINESE: "公司"},
     "section.participants": {ENGLISH: "Other participants", CHINESE: "其他参与者"},
+    "section.recipients": {ENGLISH: "Recipients", CHINESE: "收件人"},
     # the sender
     "sender.unknown": {ENGLISH: "Unknown sender: first contact",
                        CHINESE: "未知发件人：首次联系"},
@@ -78,7 +79,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "action.label": {ENGLISH: "Label", CHINESE: "标签"},
     "action.undo": {ENGLISH: "Undo", CHINESE: "撤销"},
     "action.reply_formally": {ENGLISH: "Reply formally", CHINESE: "正式回复"},
-    "action.use_primary": {ENGLISH: "Send to the primary address", CHINESE: "改发到主邮箱"},
+    "action.use_primary": {ENGLISH: "Send to the primary address (this one moves to Cc)",
+                           CHINESE: "改发到主邮箱（当前地址移至抄送）"},
     "action.insert_greeting": {ENGLISH: "Insert greeting", CHINESE: "插入问候语"},
     "action.verify_by_phone": {ENGLISH: "Do not reply: verify by phone first",
                                CHINESE: "请勿回复：先电话核实"},

@@ -44,6 +44,7 @@ class PanelView:
     tone: ToneHint | None = None
     days_since: dict[str, int | None] = field(default_factory=dict)  # "in"/"out" -> days
     suspicious: bool = False  # never offer to reply: verify by phone
+    draft: bool = False  # the user is writing this message (compose mode)
     notes: tuple[str, ...] = ()  # catalog keys of states, e.g. "state.stored_only"
 
     def as_dict(self) -> dict[str, object]:
@@ -75,7 +76,7 @@ def build_panel(database: Database, principal: Principal, facts: MessageFacts, *
         days_since=_days_since(subject, moment),
         suspicious=bool(subject and any(w.kind in ("lookalike", "dmarc", "bank-details")
                                         for w in subject.warnings)),
-        notes=notes)
+        draft=draft, notes=notes)
 
 
 def _participant(database: Database, principal: Principal, item: Seen) -> Participant:
