@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from email.utils import format_datetime, formataddr
-from typing import Any
-
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from mailmatrix.auth.callers import current_principal
 from mailmatrix.auth.entra import TokenRejected
 from mailmatrix.customers import decisions
 from mailmatrix.customers.db import database_of
-from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.profile import profile
 from mailmatrix.panel.html import render_panel
+from mailmatrix.panel.office_item import facts_of_office_item
 from mailmatrix.panel.view import build_panel
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_ADDRESS_LENGTH = 998  # a header line; anything longer is not an address
 MAX_BODY = 200_000  # characters of the body read for the tone hint (never stored)
-MAX_RECIPIENTS = 500
 
 
 @bp.errorhandler(TokenRejected)
@@ -49,7 +44,7 @@ def panel() -> tuple[Response, int]:
     if not isinstance(item, dict):
         return jsonify(error="bad_request", message="send the open message as JSON"), 400
     try:
-        facts = _facts_of_item(item)
+        facts = facts_of_office_item(item)
     except (TypeError, ValueError) as error:
         return jsonify(error="bad_request", message=f"unreadable message: {error}"), 400
     view = build_panel(database_of(current_app), principal, facts,
@@ -57,35 +52,6 @@ def panel() -> tuple[Response, int]:
                        client_language=str(item.get("displayLanguage") or "") or None,
                        draft=item.get("mode") == "compose")
     return jsonify(html=render_panel(view), view=view.as_dict()), 200
-
-
-def _facts_of_item(item: dict[str, Any]) -> MessageFacts:
-    """Office.js item fields as header text; display names quoted, so a name stays a name."""
-    created = item.get("dateTimeCreated")
-    date = format_datetime(datetime.fromisoformat(str(created).replace("Z", "+00:00"))) \
-        if created else ""
-    return MessageFacts(
-        from_=_office_addresses([item.get("from")]),
-        sender=_office_addresses([item.get("sender")]),
-        to=_office_addresses(item.get("to") or []), cc=_office_addresses(item.get("cc") or []),
-        reply_to=_office_addresses(item.get("replyTo") or []),
-        subject=str(item.get("subject") or "")[:MAX_ADDRESS_LENGTH],
-        message_id=str(item.get("internetMessageId") or "")[:MAX_ADDRESS_LENGTH], date=date)
-
-
-def _office_addresses(recipients: list[Any]) -> str:
-    if not isinstance(recipients, list) or len(recipients) > MAX_RECIPIENTS:
-        raise ValueError("recipients must be a list of at most 500")
-    parts = []
-    for recipient in recipients:
-        if recipient is None:
-            continue
-        if not isinstance(recipient, dict):
-            raise TypeError("a recipient must be an object with emailAddress and displayName")
-        address = str(recipient.get("emailAddress") or "")[:MAX_ADDRESS_LENGTH]
-        if address:
-            parts.append(formataddr((str(recipient.get("displayName") or "")[:200], address)))
-    return ", ".join(parts)
 
 
 @bp.post("/actions")
