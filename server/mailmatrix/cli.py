@@ -20,12 +20,14 @@ from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.app import create_app
 from mailmatrix.customers.contacts import read_contacts
 from mailmatrix.customers.contacts_import import import_contacts
+from mailmatrix.customers.db import database_of
 from mailmatrix.customers.export import export_graph
 from mailmatrix.customers.ingest import ingest_paths, input_size
 from mailmatrix.customers.profile import profile
 from mailmatrix.decide_cli import decide_group
 from mailmatrix.local_context import USER_OPTION, local_database_and_principal
 from mailmatrix.mx_lookup import mx_lookup_of
+from mailmatrix.web.demo_mailbox import seed_demo
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
@@ -136,6 +138,9 @@ def demo_command(host: str, port: int) -> None:
     """Serve the demo in a normal browser (embedded SQLite, no mail account needed)."""
     app = create_app()
     app.config["DEMO_MODE"] = True
+    database = database_of(app)
+    database.upgrade()
+    seed_demo(database)
     click.echo(f"MailMatrix demo on http://{host}:{port}/  (Ctrl+C to stop)")
     # Flask's app.run() refuses to start inside its own CLI; werkzeug's server is what it wraps.
     run_simple(host, port, app, use_reloader=False, threaded=True)

@@ -48,6 +48,8 @@ async function showItem() {
   const message = {
     from: recipient(from), sender: recipient(item.sender),
     to: (to || []).map(recipient), cc: (cc || []).map(recipient),
+    // Office.js has no Reply-To (Graph brings it); the demo's stand-in does
+    replyTo: (item.replyTo || []).map(recipient),
     subject: subject || "", internetMessageId: item.internetMessageId || "",
     dateTimeCreated: item.dateTimeCreated ? new Date(item.dateTimeCreated).toISOString() : "",
     body: await bodyText(item), displayLanguage: Office.context.displayLanguage || "en",

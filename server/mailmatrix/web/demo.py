@@ -1,15 +1,17 @@
-"""The demo page: what MailMatrix already knows about addresses, in a normal browser.
+"""The demo in a normal browser: a mail client's inbox with the real task pane beside it
+(driven through a stand-in for Office.js), and an address check.
 
-It grows into the mail-client-like demo with the task pane when the panel lands; today it shows
-the address intelligence on an export-trade sample and checks any address typed in.
+The inbox is there only in demo mode (``mailmatrix demo``); the address check always is.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
 from mailmatrix.addresses.classify import classify_address
 from mailmatrix.mx_lookup import mx_lookup_of
+from mailmatrix.web.demo_mailbox import INBOX
 
 bp = Blueprint("demo", __name__)
 
@@ -32,6 +34,22 @@ SAMPLE_ADDRESSES = (
 
 
 @bp.get("/")
+def inbox() -> ResponseReturnValue:
+    if not current_app.config.get("DEMO_MODE"):
+        return redirect("/check")
+    selected = request.args.get("message", "0")
+    number = int(selected) if selected.isdigit() and int(selected) < len(INBOX) else 0
+    return render_template("demo_client.html", inbox=INBOX, selected=number)
+
+
+@bp.get("/demo/messages/<int:number>")
+def demo_message(number: int) -> ResponseReturnValue:
+    if not current_app.config.get("DEMO_MODE") or number >= len(INBOX):
+        abort(404)
+    return jsonify(INBOX[number])
+
+
+@bp.get("/check")
 def index() -> str:
     mx_hosts = mx_lookup_of(current_app).known
     checked_text = request.args.get("address", "").strip()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from mailmatrix.panel.catalog import catalog_for, ui_language
 
@@ -15,4 +15,7 @@ def pane() -> str:
     # The first words (loading, errors) in the browser's language; the panel itself follows
     # Office's display language, which the pane sends with each request.
     language = ui_language(request.accept_languages.best)
-    return render_template("pane.html", strings=catalog_for(language), office_js=OFFICE_JS)
+    office_js = OFFICE_JS
+    if current_app.config.get("DEMO_MODE") and request.args.get("demo", "").isdigit():
+        office_js = url_for("static", filename="office-demo.js")  # the demo's stand-in
+    return render_template("pane.html", strings=catalog_for(language), office_js=office_js)
