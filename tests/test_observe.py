@@ -327,3 +327,27 @@ def test_a_signature_is_read_again_only_after_a_month(database, rep) -> None:  #
             now=NOW + timedelta(days=31))
     assert {phone.e164 for phone in rows(database, rep, PersonPhone)} == {
         "+491711234567", "+491607654321"}
+
+
+def test_facts_the_server_fetched_verify_a_message_the_pane_saw_first(database, rep) -> None:  # noqa: ANN001
+    from mailmatrix.customers.facts import VERIFIED
+
+    seen = message(90, "Li Wei <li.wei@acme-gmbh.de>", subject="new bank details")
+    first = observe(database, rep, seen, now=NOW)
+    fetched = MessageFacts(
+        from_=seen.from_, to=seen.to, message_id=seen.message_id, subject=seen.subject,
+        date="Thu, 26 Nov 2026 15:15:00 +0800", reply_to="Li Wei <pay.liwei@gmail.com>",
+        authentication_results=("mx.google.com; dmarc=fail; spf=fail",), provenance=VERIFIED)
+    again = observe(database, rep, fetched, now=NOW)
+    assert again.observation_id == first.observation_id and not again.created
+    (stored,) = rows(database, rep, Observation)
+    assert (stored.auth_result, stored.provenance, stored.utc_offset_minutes) == (
+        "fail", VERIFIED, 480)
+    assert stored.reply_to_address_id is not None
+    (address,) = [row for row in rows(database, rep, Address) if row.id == stored.sender_address_id]
+    assert address.count_in == 1  # counted once
+    kinds = [w.kind for w in profile(database, rep, "li.wei@acme-gmbh.de").warnings]
+    assert "dmarc" in kinds and "reply-to" in kinds
+    observe(database, rep, MessageFacts(**{**fetched.__dict__, "authentication_results": (
+        "mx.google.com; dmarc=pass",)}), now=NOW)  # verified once: the verdict stays
+    assert rows(database, rep, Observation)[0].auth_result == "fail"

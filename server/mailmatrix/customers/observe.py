@@ -35,11 +35,12 @@ from mailmatrix.customers.address_rows import (
 from mailmatrix.customers.authresults import DEFAULT_AUTHSERV_IDS, AuthVerdict, receiving_verdict
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.domain_joins import suggest_domain_joins
-from mailmatrix.customers.facts import MessageFacts
+from mailmatrix.customers.facts import VERIFIED, MessageFacts
 from mailmatrix.customers.first_sight import link_first_sight
 from mailmatrix.customers.message_read import ReadMessage, Seen, read_message
 from mailmatrix.customers.models import Address, AddressForm, Observation, Participant, TenantDomain
 from mailmatrix.customers.summaries import update_customer_types, update_primaries
+from mailmatrix.customers.upsert import insert_missing
 
 # A signature is read from an address's messages (once per batch) until one carries evidence (a
 # phone, or a name with a job title), then again after this long: reading one costs more than
@@ -138,17 +139,26 @@ class _Batch:
         self.touched = _Touched()
 
     def observe(self, messages: Sequence[ReadMessage]) -> list[ObserveResult]:
-        known = self._known([message.key for message in messages])
+        known, unverified = self._known([message.key for message in messages])
         own = _own_domains(self.session, self.principal)
         plans: dict[str, _Plan] = {}
+        verifying: dict[str, _Plan] = {}
         order: list[tuple[str, bool]] = []  # (message key, first time this batch has it)
         for message in messages:
             first = message.key not in known and message.key not in plans
             if first:
                 plans[message.key] = self._plan(message, own)
+            elif message.key in unverified and message.facts.provenance == VERIFIED \
+                    and message.key not in verifying:
+                verifying[message.key] = self._plan(message, own)
+                verifying[message.key].observation_id = known[message.key].observation_id
             order.append((message.key, first))
         if plans:
             self._store(list(plans.values()))
+        if verifying:
+            self._verify(list(verifying.values()))
+        if plans or verifying:
+            self._summaries()
         results = []
         for key, first in order:
             if key in known:
@@ -179,6 +189,32 @@ class _Batch:
         self._insert_observations(plans)
         self._count(plans)
         self._apply_rules(plans)
+
+    def _verify(self, plans: list[_Plan]) -> None:
+        """Messages first seen through the pane (client-supplied) and now fetched by the server:
+        what only the server sees counts now (the receiving system's verdict, Reply-To, the
+        sender's UTC offset). Counters were applied the first time."""
+        session, tenant_id = self.session, self.tenant_id
+        self.states.update(address_states(session, tenant_id, [
+            (item.parsed, item.report) for plan in plans for item in (plan.sender, plan.reply_to)
+            if item is not None], self.now))
+        self._first_sight(plans)
+        session.execute(_VERIFIED, [{
+            "tenant": tenant_id, "row": plan.observation_id, "result": plan.verdict.result,
+            "details": {**plan.verdict.methods, "reason": plan.verdict.reason},
+            "offset": plan.message.utc_offset_minutes,
+            "reply_to": self.states[plan.reply_to.canonical].id if plan.reply_to else None}
+            for plan in plans])
+        insert_missing(session, Participant, [
+            {"tenant_id": tenant_id, "observation_id": plan.observation_id,
+             "address_id": self.states[plan.reply_to.canonical].id, "role": "reply-to",
+             "display_name": plan.reply_to.display_name or None}
+            for plan in plans if plan.reply_to], key=("observation_id", "address_id", "role"))
+        for plan in plans:
+            self._names_and_reply_to(plan)
+
+    def _summaries(self) -> None:
+        session, tenant_id = self.session, self.tenant_id
         session.flush()
         if self.signed:
             session.execute(_SIGNATURE_READ, [{"tenant": tenant_id, "row": row, "at": self.now}
@@ -369,19 +405,22 @@ class _Batch:
                        Observation.message_key.in_(part))).all())
         return ids
 
-    def _known(self, keys: list[str]) -> dict[str, ObserveResult]:
-        """The messages observed before, in one query per few hundred."""
-        known = {}
+    def _known(self, keys: list[str]) -> tuple[dict[str, ObserveResult], set[str]]:
+        """The messages observed before (one query per few hundred), and which of them only
+        from client-supplied facts."""
+        known, unverified = {}, set()
         for part in chunks(list(dict.fromkeys(keys))):
             for row in self.session.execute(
                     select(Observation.message_key, Observation.id, Observation.direction,
-                           Observation.sender_address_id)
+                           Observation.sender_address_id, Observation.provenance)
                     .where(Observation.tenant_id == self.tenant_id,
                            Observation.user_id == self.principal.user_id,
                            Observation.message_key.in_(part))):
                 known[row.message_key] = ObserveResult(row.id, False, row.direction,
                                                        row.sender_address_id)
-        return known
+                if row.provenance != VERIFIED:
+                    unverified.add(row.message_key)
+        return known, unverified
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -431,6 +470,14 @@ _ADDRESS_COUNTERS = (
             last_seen=_later(_ADDRESSES.c.last_seen, bindparam("last")),
             last_formal=_later_if_given(_ADDRESSES.c.last_formal,
                                         bindparam("last_formal", type_=DateTime(True))))
+)
+_VERIFIED = (
+    update(_OBSERVATIONS)
+    .where(_OBSERVATIONS.c.tenant_id == bindparam("tenant"),
+           _OBSERVATIONS.c.id == bindparam("row"))
+    .values(auth_result=bindparam("result"), auth_details=bindparam("details"),
+            utc_offset_minutes=bindparam("offset"), reply_to_address_id=bindparam("reply_to"),
+            provenance=VERIFIED)
 )
 _SIGNATURE_READ = (
     update(_ADDRESSES)
