@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from mailmatrix.addresses.parse import parse_address_list
-from mailmatrix.customers.facts import VERIFIED
+from mailmatrix.customers.facts import FETCHED, VERIFIED
 from mailmatrix.mailboxes.graph import GraphClient, GraphError
 
 REST_ID = "AAMkAGI2TG93AAA="
@@ -96,6 +96,7 @@ def test_a_sent_message_without_headers_comes_from_its_fields_names_quoted() -> 
     assert facts.from_ == "Anna <anna@example-export.com>"
     assert facts.to == '"Evil\\", <img src=x onerror=alert(1)>" <ceo@acme-grnbh.de>'
     assert facts.cc == "sales@acme-gmbh.de"
+    assert facts.provenance == FETCHED  # no internet headers: not the receiving system's word
     assert facts.date == "Wed, 25 Nov 2026 09:30:00 +0000"
     (recipient,) = parse_address_list(facts.to).addresses
     assert recipient.addr_spec == "ceo@acme-grnbh.de"  # the name never becomes an address

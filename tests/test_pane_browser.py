@@ -234,3 +234,25 @@ for (const field of ["from", "subject"]) {
             ["li.wei@acme-gmbh.de"]
         assert [one["emailAddress"] for one in page.evaluate("window.__cc")] == \
             ["liwei.home@gmail.com"]
+
+
+def test_the_pane_asks_the_server_to_enrich_with_the_rest_id_and_shared_owner(
+    pane_app  # noqa: ANN001
+) -> None:
+    app, microsoft = pane_app
+    sender = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    fields = item(13, sender) | {"itemId": "AAMkEWS+id/="}
+    stub = office_stub(microsoft.token(), fields, "en-US") + """
+Office.MailboxEnums = { RestVersion: { v2_0: "v2.0" } };
+Office.context.mailbox.convertToRestId = (id, version) => "rest-" + id.replace(/[+/]/g, "-");
+Office.context.mailbox.item.getSharedPropertiesAsync = (done) =>
+  done({ status: "succeeded", value: { owner: "sales@example-export.com" } });
+"""
+    with live_server(app) as base_url, chromium_page() as page:
+        page.route(OFFICE_JS, lambda route: route.fulfill(
+            status=200, content_type="application/javascript", body=stub))
+        with page.expect_request("**/api/panel/enrich") as asked:
+            page.goto(base_url + "/outlook/pane")
+        enrichment = asked.value.post_data_json
+    assert (enrichment["restId"], enrichment["sharedOwner"]) == (
+        "rest-AAMkEWS-id-=", "sales@example-export.com")

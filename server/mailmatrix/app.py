@@ -24,11 +24,13 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from mailmatrix import mx_lookup
     from mailmatrix.auth import callers
     from mailmatrix.customers import db
+    from mailmatrix.mailboxes import setup as mailboxes
     from mailmatrix.web import api, demo, health, outlook
 
     db.init_app(app)
     mx_lookup.init_app(app)
     callers.init_app(app)
+    mailboxes.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(outlook.bp)

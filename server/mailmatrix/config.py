@@ -26,6 +26,9 @@ DEFAULTS: dict[str, object] = {
     "ENTRA_APP_ID_URI": "",
     "ENTRA_SCOPE": "access_as_user",
     "ENTRA_ALLOWED_TENANTS": "",
+    # The app registration's client secret, for reading mail through Microsoft Graph on the
+    # user's behalf (never in the repository: the environment or the instance file).
+    "ENTRA_CLIENT_SECRET": "",
 }
 INSTANCE_CONFIG_FILE = "mailmatrix.cfg"
 

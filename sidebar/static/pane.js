@@ -71,6 +71,35 @@ async function showItem() {
   const answer = await response.json();
   panel.innerHTML = answer.html;  // rendered by the server's templates, every value escaped
   panel.setAttribute("aria-busy", "false");
+  const restId = mode === "read" ? await restIdOf(item) : "";
+  if (restId) await enrich({ ...message, restId, sharedOwner: await sharedOwnerOf(item) });
+}
+
+// The server reads the message from Graph (the receiving system's verdict, Reply-To) and
+// the recent correspondence; the panel is shown again with what it learned.
+async function enrich(message) {
+  const response = await fetch("/api/panel/enrich", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token()}` },
+    body: JSON.stringify(message),
+  }).catch(() => null);
+  if (!response || !response.ok) return;  // the stored panel stays
+  const answer = await response.json();
+  panel.innerHTML = answer.html;
+}
+
+async function restIdOf(item) {
+  const mailbox = Office.context.mailbox;
+  if (!item.itemId || !mailbox.convertToRestId) return "";  // e.g. Outlook mobile
+  return mailbox.convertToRestId(item.itemId, Office.MailboxEnums.RestVersion.v2_0);
+}
+
+function sharedOwnerOf(item) {
+  return new Promise((resolve) => {
+    if (!item.getSharedPropertiesAsync) return resolve("");
+    item.getSharedPropertiesAsync((result) => resolve(
+      result.status === Office.AsyncResultStatus.Succeeded ? result.value.owner : ""));
+  });
 }
 
 // The panel's buttons: one decision, then the panel as it is now.

@@ -6,6 +6,8 @@ Configured with ``ENTRA_CLIENT_ID`` (our API's app registration), ``ENTRA_APP_ID
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cachetools import TTLCache
 from flask import Flask, current_app, request
 
@@ -31,17 +33,30 @@ def init_app(app: Flask) -> None:
     app.extensions[PRINCIPALS] = TTLCache(10_000, PRINCIPAL_SECONDS)
 
 
+@dataclass(frozen=True)
+class Caller:
+    principal: Principal
+    token: str | None  # the pane's token, for on-behalf-of; None for the demo user
+    tid: str = ""
+    oid: str = ""
+
+
 def current_principal() -> Principal:
     """The verified caller of this request; raises TokenRejected (401/403/503)."""
+    return current_caller().principal
+
+
+def current_caller() -> Caller:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenRejected("missing_token", "sign in first: no Bearer access token was sent")
     if token.strip() == DEMO_TOKEN:
-        return demo_sign_in()
+        return Caller(demo_sign_in(), None)
     settings = _settings()
     caller = verify_access_token(token.strip(), settings, current_app.extensions[KEYS])
-    return _principal(caller, request.headers.get("Accept-Language", "en")[:2] or "en")
+    principal = _principal(caller, request.headers.get("Accept-Language", "en")[:2] or "en")
+    return Caller(principal, token.strip(), caller.tid, caller.oid)
 
 
 def _principal(caller: VerifiedCaller, locale: str) -> Principal:

@@ -8,8 +8,9 @@ from email.message import Message
 
 from mailmatrix.mail_headers import decoded, header_text
 
-CLIENT_SUPPLIED = "client-supplied"
-VERIFIED = "verified"
+CLIENT_SUPPLIED = "client-supplied"  # what the pane read from the mail client
+FETCHED = "fetched"  # fetched by the server, without the internet headers (a search result)
+VERIFIED = "verified"  # fetched by the server with the internet headers
 
 
 @dataclass(frozen=True)

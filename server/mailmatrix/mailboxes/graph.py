@@ -1,5 +1,6 @@
 """Microsoft Graph, read-only: the open message's headers and the recent correspondence with a
-sender, as ``MessageFacts`` (provenance: verified, fetched by the server).
+sender, as ``MessageFacts`` fetched by the server (verified when they come with the internet
+headers).
 
 Only the fields the graph needs are selected. Failures are typed (``GraphError.code``) so the
 panel can fall back to stored data with a note: throttled (429, with Retry-After),
@@ -19,7 +20,7 @@ import requests
 
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.addresses.parse import parse_address
-from mailmatrix.customers.facts import VERIFIED, MessageFacts
+from mailmatrix.customers.facts import FETCHED, VERIFIED, MessageFacts
 
 GRAPH = "https://graph.microsoft.com/v1.0"
 TIMEOUT = 5  # seconds: the panel shows stored data rather than wait longer
@@ -101,7 +102,7 @@ def facts_of(message: dict[str, Any]) -> MessageFacts:
         to=_addresses(message.get("toRecipients") or []),
         cc=_addresses(message.get("ccRecipients") or []),
         date=_rfc5322_date(moment), message_id=str(message.get("internetMessageId") or ""),
-        subject=str(message.get("subject") or ""), provenance=VERIFIED)
+        subject=str(message.get("subject") or ""), provenance=FETCHED)
 
 
 def _addresses(recipients: Iterable[Any]) -> str:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from mailmatrix.auth.callers import current_principal
+from mailmatrix.auth.callers import current_caller, current_principal
 from mailmatrix.auth.entra import TokenRejected
 from mailmatrix.customers import decisions
 from mailmatrix.customers.db import database_of
+from mailmatrix.customers.observe import observe_many
 from mailmatrix.customers.profile import profile
+from mailmatrix.mailboxes.graph import GraphError
+from mailmatrix.mailboxes.on_behalf_of import GraphAccessError
+from mailmatrix.mailboxes.setup import GRAPH, ON_BEHALF_OF
 from mailmatrix.panel.html import render_panel
 from mailmatrix.panel.office_item import facts_of_office_item
 from mailmatrix.panel.view import build_panel
@@ -79,3 +83,35 @@ def act() -> tuple[Response, int]:
     except (decisions.DecisionError, ValueError, TypeError) as error:
         return jsonify(error="bad_request", message=str(error)), 400
     return jsonify(ok=True), 200
+
+
+@bp.post("/panel/enrich")
+def enriched_panel() -> tuple[Response, int]:
+    """The panel again after the server read the message and the recent correspondence from
+    Microsoft Graph (the pane asks for this right after the stored panel). When Graph cannot
+    be used, the stored panel comes back with a note; never an error page."""
+    caller = current_caller()
+    item = request.get_json(silent=True)
+    if not isinstance(item, dict):
+        return jsonify(error="bad_request", message="send the open message as JSON"), 400
+    try:
+        facts = facts_of_office_item(item)
+    except (TypeError, ValueError) as error:
+        return jsonify(error="bad_request", message=f"unreadable message: {error}"), 400
+    database, notes = database_of(current_app), ()
+    exchange, graph = current_app.extensions[ON_BEHALF_OF], current_app.extensions[GRAPH]
+    rest_id = str(item.get("restId") or "")
+    if caller.token and exchange is not None and rest_id:
+        try:
+            token = exchange.graph_token(caller.token, caller.tid, caller.oid)
+            facts = graph.message_facts(token, rest_id, str(item.get("sharedOwner") or "")
+                                        or None)
+            history = graph.correspondence(token, facts.from_) if facts.from_ else []
+            observe_many(database, caller.principal, [facts, *history])
+        except (GraphAccessError, GraphError):
+            notes = ("state.stored_only",)
+    view = build_panel(database, caller.principal, facts,
+                       body=str(item.get("body") or "")[:MAX_BODY],
+                       client_language=str(item.get("displayLanguage") or "") or None,
+                       draft=item.get("mode") == "compose", notes=notes)
+    return jsonify(html=render_panel(view), view=view.as_dict()), 200
