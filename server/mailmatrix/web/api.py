@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from mailmatrix.auth.callers import current_caller, current_principal
 from mailmatrix.auth.entra import TokenRejected
+from mailmatrix.auth.principal import Principal
 from mailmatrix.customers import decisions
 from mailmatrix.customers.db import database_of
+from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.observe import observe_many
 from mailmatrix.customers.profile import profile
 from mailmatrix.mailboxes.graph import GraphError
@@ -44,18 +48,8 @@ def panel() -> tuple[Response, int]:
     """The panel for the open message, as the pane read it from Office.js
     (``item.from``, ``to``, ``cc``, ``subject``, ``internetMessageId``, ...)."""
     principal = current_principal()
-    item = request.get_json(silent=True)
-    if not isinstance(item, dict):
-        return jsonify(error="bad_request", message="send the open message as JSON"), 400
-    try:
-        facts = facts_of_office_item(item)
-    except (TypeError, ValueError) as error:
-        return jsonify(error="bad_request", message=f"unreadable message: {error}"), 400
-    view = build_panel(database_of(current_app), principal, facts,
-                       body=str(item.get("body") or "")[:MAX_BODY],
-                       client_language=str(item.get("displayLanguage") or "") or None,
-                       draft=item.get("mode") == "compose")
-    return jsonify(html=render_panel(view), view=view.as_dict()), 200
+    item, facts = _open_message()
+    return _panel_answer(principal, item, facts)
 
 
 @bp.post("/actions")
@@ -91,14 +85,8 @@ def enriched_panel() -> tuple[Response, int]:
     Microsoft Graph (the pane asks for this right after the stored panel). When Graph cannot
     be used, the stored panel comes back with a note; never an error page."""
     caller = current_caller()
-    item = request.get_json(silent=True)
-    if not isinstance(item, dict):
-        return jsonify(error="bad_request", message="send the open message as JSON"), 400
-    try:
-        facts = facts_of_office_item(item)
-    except (TypeError, ValueError) as error:
-        return jsonify(error="bad_request", message=f"unreadable message: {error}"), 400
-    database, notes = database_of(current_app), ()
+    item, facts = _open_message()
+    notes: tuple[str, ...] = ()
     exchange, graph = current_app.extensions[ON_BEHALF_OF], current_app.extensions[GRAPH]
     rest_id = str(item.get("restId") or "")
     if caller.token and exchange is not None and rest_id:
@@ -107,10 +95,34 @@ def enriched_panel() -> tuple[Response, int]:
             facts = graph.message_facts(token, rest_id, str(item.get("sharedOwner") or "")
                                         or None)
             history = graph.correspondence(token, facts.from_) if facts.from_ else []
-            observe_many(database, caller.principal, [facts, *history])
+            observe_many(database_of(current_app), caller.principal, [facts, *history])
         except (GraphAccessError, GraphError):
             notes = ("state.stored_only",)
-    view = build_panel(database, caller.principal, facts,
+    return _panel_answer(caller.principal, item, facts, notes)
+
+
+class _BadRequest(Exception):
+    pass
+
+
+@bp.errorhandler(_BadRequest)
+def bad_request(error: _BadRequest) -> tuple[Response, int]:
+    return jsonify(error="bad_request", message=str(error)), 400
+
+
+def _open_message() -> tuple[dict[str, Any], MessageFacts]:
+    item = request.get_json(silent=True)
+    if not isinstance(item, dict):
+        raise _BadRequest("send the open message as JSON")
+    try:
+        return item, facts_of_office_item(item)
+    except (TypeError, ValueError) as error:
+        raise _BadRequest(f"unreadable message: {error}") from None
+
+
+def _panel_answer(principal: Principal, item: dict[str, Any], facts: MessageFacts,
+                  notes: tuple[str, ...] = ()) -> tuple[Response, int]:
+    view = build_panel(database_of(current_app), principal, facts,
                        body=str(item.get("body") or "")[:MAX_BODY],
                        client_language=str(item.get("displayLanguage") or "") or None,
                        draft=item.get("mode") == "compose", notes=notes)
