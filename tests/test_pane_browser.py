@@ -256,3 +256,17 @@ Office.context.mailbox.item.getSharedPropertiesAsync = (done) =>
         enrichment = asked.value.post_data_json
     assert (enrichment["restId"], enrichment["sharedOwner"]) == (
         "rest-AAMkEWS-id-=", "sales@example-export.com")
+
+
+def test_an_address_is_labelled_from_the_pane(pane_app) -> None:  # noqa: ANN001
+    app, microsoft = pane_app
+    sender = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    with live_server(app) as base_url, chromium_page() as page:
+        open_pane(page, base_url, office_stub(microsoft.token(), item(14, sender), "en-US"))
+        page.click("ul.addresses summary")
+        page.fill("ul.addresses input[name=label]", "<b>Germany HQ</b>")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("ul.addresses .label")
+        assert page.locator("ul.addresses .label").inner_text() == "<b>Germany HQ</b>"
+        assert page.locator("ul.addresses b").count() == 0
+        assert serious_accessibility_problems(page) == []

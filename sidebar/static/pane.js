@@ -102,21 +102,32 @@ function sharedOwnerOf(item) {
   });
 }
 
-// The panel's buttons: one decision, then the panel as it is now.
-panel.addEventListener("click", async (event) => {
-  const button = event.target.closest("button[data-action]");
-  if (!button) return;
-  button.disabled = true;
+// The panel's buttons and forms: one decision, then the panel as it is now.
+async function decide(decision) {
   const response = await fetch("/api/actions", {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token()}` },
-    body: JSON.stringify({ action: button.dataset.action, address: button.dataset.address,
-                           person_id: Number(button.dataset.person) }),
+    body: JSON.stringify(decision),
   }).catch(() => null);
   if (!response || !response.ok) return say("state.error");
   await showItem();
   panel.querySelector("h2")?.setAttribute("tabindex", "-1");
   panel.querySelector("h2")?.focus();  // keyboard users land at the top of the new panel
+}
+
+panel.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (!button) return;
+  button.disabled = true;
+  decide({ action: button.dataset.action, address: button.dataset.address,
+           person_id: Number(button.dataset.person) });
+});
+
+panel.addEventListener("submit", (event) => {
+  const form = event.target.closest("form.label-form");
+  if (!form) return;
+  event.preventDefault();
+  decide({ action: "label", address: form.dataset.address, label: form.elements.label.value });
 });
 
 // Actions in Outlook itself: a formal reply in the thread, the primary address in To.

@@ -77,6 +77,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "action.pin_primary": {ENGLISH: "Use for formal matters", CHINESE: "设为正式事务邮箱"},
     "action.unpin_primary": {ENGLISH: "Let MailMatrix choose", CHINESE: "由 MailMatrix 选择"},
     "action.label": {ENGLISH: "Label", CHINESE: "标签"},
+    "action.save": {ENGLISH: "Save", CHINESE: "保存"},
     "action.undo": {ENGLISH: "Undo", CHINESE: "撤销"},
     "action.reply_formally": {ENGLISH: "Reply formally", CHINESE: "正式回复"},
     "action.use_primary": {ENGLISH: "Send to the primary address (this one moves to Cc)",
