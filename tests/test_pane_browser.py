@@ -270,3 +270,31 @@ def test_an_address_is_labelled_from_the_pane(pane_app) -> None:  # noqa: ANN001
         assert page.locator("ul.addresses .label").inner_text() == "<b>Germany HQ</b>"
         assert page.locator("ul.addresses b").count() == 0
         assert serious_accessibility_problems(page) == []
+
+
+def test_without_office_sso_the_pane_signs_in_through_the_dialog(pane_app) -> None:  # noqa: ANN001
+    app, microsoft = pane_app
+    sender = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    answer = json.dumps(json.dumps({"token": microsoft.token()}))  # as messageParent sends it
+    stub = office_stub("unused", item(15, sender), "en-US") + f"""
+Office.EventType.DialogMessageReceived = "dialogMessageReceived";
+Office.auth.getAccessToken = async () => {{ throw {{ code: 13003, message: "no SSO" }}; }};
+window.__dialogs = [];
+Office.context.ui = {{
+  displayDialogAsync(url, options, done) {{
+    window.__dialogs.push(url);
+    const dialog = {{
+      close() {{}},
+      addEventHandler(type, handler) {{
+        setTimeout(() => handler({{ message: {answer} }}), 0);
+      }},
+    }};
+    done({{ status: "succeeded", value: dialog }});
+  }},
+}};
+"""
+    with live_server(app) as base_url, chromium_page() as page:
+        open_pane(page, base_url, stub)
+        page.wait_for_selector("article.panel")
+        assert "Li Wei" in page.locator("#mm-panel").inner_text()
+        assert page.evaluate("window.__dialogs") == [base_url + "/auth/dialog"]

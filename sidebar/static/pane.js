@@ -35,8 +35,36 @@ function bodyText(item) {
   });
 }
 
+// Office SSO first; where it is unavailable (errors 13xxx), a sign-in dialog on our server.
+let dialogToken = null;
+
 async function token() {
-  return Office.auth.getAccessToken({ allowSignInPrompt: true, allowConsentPrompt: true });
+  if (dialogToken) return dialogToken;
+  try {
+    return await Office.auth.getAccessToken({ allowSignInPrompt: true,
+                                              allowConsentPrompt: true });
+  } catch (error) {
+    if (!(error && error.code >= 13000 && error.code < 14000) ||
+        !Office.context.ui || !Office.context.ui.displayDialogAsync) throw error;
+    dialogToken = await signInWithDialog();
+    return dialogToken;
+  }
+}
+
+function signInWithDialog() {
+  return new Promise((resolve, reject) => {
+    Office.context.ui.displayDialogAsync(`${location.origin}/auth/dialog`,
+      { height: 60, width: 30 }, (result) => {
+        if (result.status !== Office.AsyncResultStatus.Succeeded) return reject(result.error);
+        const dialog = result.value;
+        dialog.addEventHandler(Office.EventType.DialogMessageReceived, (message) => {
+          dialog.close();
+          const answer = JSON.parse(message.message);
+          if (answer.token) resolve(answer.token);
+          else reject({ code: 13000, message: answer.error });
+        });
+      });
+  });
 }
 
 async function showItem() {
@@ -67,6 +95,7 @@ async function showItem() {
     return say(error && error.code >= 13000 && error.code < 14000
       ? "state.unsupported" : "state.error");
   }
+  if (response.status === 401) dialogToken = null;  // expired: sign in again next time
   if (!response.ok) return say(response.status === 401 ? "state.sign_in" : "state.error");
   const answer = await response.json();
   panel.innerHTML = answer.html;  // rendered by the server's templates, every value escaped
