@@ -126,3 +126,10 @@ def test_panel_actions_change_the_graph_and_refuse_nonsense(pane) -> None:  # no
         refused = client.post("/api/actions", headers=headers, json=nonsense)
         assert refused.status_code == 400, nonsense
     assert client.post("/api/actions", json={"action": "confirm"}).status_code == 401
+
+
+def test_a_message_to_a_crowd_lists_a_few_other_participants(pane) -> None:  # noqa: ANN001
+    crowd = [{"emailAddress": f"buyer{n}@crowd-{n}.example", "displayName": f"Buyer {n}"}
+             for n in range(40)]
+    shown = open_message(pane, 11, cc=crowd)
+    assert len(shown["view"]["others"]) == 5

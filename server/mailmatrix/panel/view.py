@@ -66,8 +66,8 @@ def build_panel(database: Database, principal: Principal, facts: MessageFacts, *
     else:
         about = next((item for item in external if item.role in ("to", "cc")), None)
     subject = profile(database, principal, about.parsed.addr_spec) if about else None
-    others = tuple(_participant(database, principal, item) for item in external
-                   if about is None or item.canonical != about.canonical)[:MAX_OTHERS]
+    rest = [item for item in external if about is None or item.canonical != about.canonical]
+    others = tuple(_participant(database, principal, item) for item in rest[:MAX_OTHERS])
     tone = _tone(facts, body, subject, principal, moment) \
         if body.strip() and not draft else None
     return PanelView(
