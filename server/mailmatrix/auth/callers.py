@@ -6,6 +6,7 @@ Configured with ``ENTRA_CLIENT_ID`` (our API's app registration), ``ENTRA_APP_ID
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from cachetools import TTLCache
@@ -25,6 +26,7 @@ from mailmatrix.customers.db import database_of
 
 KEYS = "mailmatrix.entra_keys"
 PRINCIPALS = "mailmatrix.principals"
+_LOCK = threading.Lock()
 PRINCIPAL_SECONDS = 60  # who a (tid, oid) is changes rarely: a role change shows within a minute
 
 
@@ -62,9 +64,12 @@ def current_caller() -> Caller:
 def _principal(caller: VerifiedCaller, locale: str) -> Principal:
     cache: TTLCache = current_app.extensions[PRINCIPALS]
     key = (caller.tid, caller.oid)
-    found = cache.get(key)
+    with _LOCK:  # cachetools caches are not thread-safe; the server is threaded
+        found = cache.get(key)
     if found is None:
-        found = cache[key] = principal_for(database_of(current_app), caller, locale)
+        found = principal_for(database_of(current_app), caller, locale)
+        with _LOCK:
+            cache[key] = found
     return found
 
 
