@@ -73,10 +73,10 @@ def serious_accessibility_problems(page: object) -> list[str]:
             if item.get("impact") in ("serious", "critical")]
 
 
-def open_pane(page: object, base_url: str, stub: str) -> None:
+def open_pane(page: object, base_url: str, stub: str, path: str = "/outlook/pane") -> None:
     page.route(OFFICE_JS, lambda route: route.fulfill(  # type: ignore[attr-defined]
         status=200, content_type="application/javascript", body=stub))
-    page.goto(base_url + "/outlook/pane")  # type: ignore[attr-defined]
+    page.goto(base_url + path)  # type: ignore[attr-defined]
 
 
 def test_the_pane_shows_the_sender_and_follows_the_selected_message(pane_app) -> None:  # noqa: ANN001
@@ -142,9 +142,7 @@ for (const field of ["from", "to", "cc", "subject"]) {
 }
 """
     with live_server(app) as base_url, chromium_page() as page:
-        page.route(OFFICE_JS, lambda route: route.fulfill(
-            status=200, content_type="application/javascript", body=stub))
-        page.goto(base_url + "/outlook/pane?mode=compose")
+        open_pane(page, base_url, stub, "/outlook/pane?mode=compose")
         page.wait_for_selector("article.panel")
         text = page.locator("#mm-panel").inner_text()
         assert "li.wei@acme-gmbh.de" in text and "first contact" in text  # a draft is not stored
@@ -183,9 +181,7 @@ window.__replies = [];
 Office.context.mailbox.item.displayReplyForm = (options) => window.__replies.push(options);
 """
     with live_server(app) as base_url, chromium_page() as page:
-        page.route(OFFICE_JS, lambda route: route.fulfill(
-            status=200, content_type="application/javascript", body=stub))
-        page.goto(base_url + "/outlook/pane")
+        open_pane(page, base_url, stub, "/outlook/pane")
         page.click("button[data-office=reply]")
         (reply,) = page.evaluate("window.__replies")
         assert reply["htmlBody"].startswith("<p>Dear ") and "<b>" not in reply["htmlBody"]
@@ -225,9 +221,7 @@ for (const field of ["from", "subject"]) {
 }
 """
     with live_server(app) as base_url, chromium_page() as page:
-        page.route(OFFICE_JS, lambda route: route.fulfill(
-            status=200, content_type="application/javascript", body=stub))
-        page.goto(base_url + "/outlook/pane?mode=compose")
+        open_pane(page, base_url, stub, "/outlook/pane?mode=compose")
         page.click("button[data-office=use-primary]")
         page.wait_for_function("window.__cc.length === 1")
         assert [one["emailAddress"] for one in page.evaluate("window.__to")] == \
@@ -249,10 +243,8 @@ Office.context.mailbox.item.getSharedPropertiesAsync = (done) =>
   done({ status: "succeeded", value: { owner: "sales@example-export.com" } });
 """
     with live_server(app) as base_url, chromium_page() as page:
-        page.route(OFFICE_JS, lambda route: route.fulfill(
-            status=200, content_type="application/javascript", body=stub))
         with page.expect_request("**/api/panel/enrich") as asked:
-            page.goto(base_url + "/outlook/pane")
+            open_pane(page, base_url, stub)
         enrichment = asked.value.post_data_json
     assert (enrichment["restId"], enrichment["sharedOwner"]) == (
         "rest-AAMkEWS-id-=", "sales@example-export.com")
