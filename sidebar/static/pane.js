@@ -67,6 +67,22 @@ function signInWithDialog() {
   });
 }
 
+// Every call to our API: JSON with the caller's token. Sign-in failures are thrown.
+async function post(path, body) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token()}` },
+    body: JSON.stringify(body),
+  });
+  if (response.status === 401) dialogToken = null;  // expired: sign in again next time
+  return response;
+}
+
+async function render(response) {
+  panel.innerHTML = (await response.json()).html;  // the server escaped every value
+  panel.setAttribute("aria-busy", "false");
+}
+
 async function showItem() {
   const item = Office.context.mailbox.item;
   if (!item) return say("state.sign_in");
@@ -85,21 +101,13 @@ async function showItem() {
   };
   let response;
   try {
-    response = await fetch("/api/panel", {
-      method: "POST",
-      headers: { "Content-Type": "application/json",
-                 Authorization: `Bearer ${await token()}` },
-      body: JSON.stringify(message),
-    });
+    response = await post("/api/panel", message);
   } catch (error) {
     return say(error && error.code >= 13000 && error.code < 14000
       ? "state.unsupported" : "state.error");
   }
-  if (response.status === 401) dialogToken = null;  // expired: sign in again next time
   if (!response.ok) return say(response.status === 401 ? "state.sign_in" : "state.error");
-  const answer = await response.json();
-  panel.innerHTML = answer.html;  // rendered by the server's templates, every value escaped
-  panel.setAttribute("aria-busy", "false");
+  await render(response);
   const restId = mode === "read" ? await restIdOf(item) : "";
   if (restId) await enrich({ ...message, restId, sharedOwner: await sharedOwnerOf(item) });
 }
@@ -107,14 +115,8 @@ async function showItem() {
 // The server reads the message from Graph (the receiving system's verdict, Reply-To) and
 // the recent correspondence; the panel is shown again with what it learned.
 async function enrich(message) {
-  const response = await fetch("/api/panel/enrich", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token()}` },
-    body: JSON.stringify(message),
-  }).catch(() => null);
-  if (!response || !response.ok) return;  // the stored panel stays
-  const answer = await response.json();
-  panel.innerHTML = answer.html;
+  const response = await post("/api/panel/enrich", message).catch(() => null);
+  if (response && response.ok) await render(response);  // else the stored panel stays
 }
 
 async function restIdOf(item) {
@@ -133,11 +135,7 @@ function sharedOwnerOf(item) {
 
 // The panel's buttons and forms: one decision, then the panel as it is now.
 async function decide(decision) {
-  const response = await fetch("/api/actions", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token()}` },
-    body: JSON.stringify(decision),
-  }).catch(() => null);
+  const response = await post("/api/actions", decision).catch(() => null);
   if (!response || !response.ok) return say("state.error");
   await showItem();
   panel.querySelector("h2")?.setAttribute("tabindex", "-1");

@@ -18,11 +18,11 @@ from mailmatrix.mailboxes.graph import GraphError
 from mailmatrix.mailboxes.on_behalf_of import GraphAccessError
 from mailmatrix.mailboxes.setup import GRAPH, ON_BEHALF_OF
 from mailmatrix.panel.html import render_panel
-from mailmatrix.panel.office_item import facts_of_office_item
+from mailmatrix.panel.office_item import MAX_HEADER, facts_of_office_item
 from mailmatrix.panel.view import build_panel
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-MAX_ADDRESS_LENGTH = 998  # a header line; anything longer is not an address
+MAX_ADDRESS_LENGTH = MAX_HEADER  # anything longer than a header line is not an address
 MAX_BODY = 200_000  # characters of the body read for the tone hint (never stored)
 
 
@@ -95,7 +95,8 @@ def enriched_panel() -> tuple[Response, int]:
             facts = graph.message_facts(token, rest_id, str(item.get("sharedOwner") or "")
                                         or None)
             history = graph.correspondence(token, facts.from_) if facts.from_ else []
-            observe_many(database_of(current_app), caller.principal, [facts, *history])
+            if history:  # the message itself is observed with the panel, once
+                observe_many(database_of(current_app), caller.principal, history)
         except (GraphAccessError, GraphError):
             notes = ("state.stored_only",)
     return _panel_answer(caller.principal, item, facts, notes)
