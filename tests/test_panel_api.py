@@ -100,8 +100,11 @@ def test_the_panel_needs_a_signed_in_caller(pane) -> None:  # noqa: ANN001
 def test_a_draft_is_about_its_recipient_and_is_never_observed(pane) -> None:  # noqa: ANN001
     draft = open_message(pane, 7, mode="compose", internetMessageId="",
                          **{"from": ME, "to": [LI_WEI]})
-    assert draft["view"]["direction"] == "out" and draft["view"]["tone"] is None
+    assert draft["view"]["direction"] == "out"
     assert draft["view"]["subject"]["known"] is False  # nothing was stored
+    # the greeting is for the recipient, read from the thread quoted in the draft
+    assert "Li Wei" in draft["view"]["tone"]["greeting"]
+    assert draft["view"]["tone"]["register"] == "formal"
 
 
 def test_panel_actions_change_the_graph_and_refuse_nonsense(pane) -> None:  # noqa: ANN001

@@ -11,6 +11,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -141,3 +142,11 @@ def upgrade_command(revision: str) -> None:
     database.upgrade(revision)
     click.echo(f"database at {database.engine.url.render_as_string(hide_password=True)} "
                f"is at {revision}")
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """A stored moment as ISO 8601. SQLite hands back naive datetimes; everything we store is
+    UTC."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()

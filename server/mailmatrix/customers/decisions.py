@@ -17,12 +17,12 @@ from mailmatrix.addresses.canonical import canonical_address
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.address_rows import COMPANY_KINDS
+from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.domain_joins import suggest_domain_joins
 from mailmatrix.customers.lookalikes import remember_customer_domain
 from mailmatrix.customers.models import (
     Address,
-    AuditEvent,
     Company,
     CompanyDomain,
     DomainSuggestion,
@@ -106,9 +106,9 @@ def pin_primary(database: Database, principal: Principal, person_id: int,
                 raise DecisionError(f"{raw_address} is not an address of this person")
             person.primary_address_id, person.primary_raw = row.id, raw_address.strip()
             person.primary_pinned = True
-        _audit(session, principal, "pin-primary" if raw_address else "unpin-primary", "person",
-               person.id, before, {"primary_raw": person.primary_raw,
-                                   "pinned": person.primary_pinned})
+        action = "pin-primary" if raw_address else "unpin-primary"
+        record_change(session, principal, action, "person", person.id, before,
+                      {"primary_raw": person.primary_raw, "pinned": person.primary_pinned})
 
 
 def label_address(database: Database, principal: Principal, address: str,
@@ -116,8 +116,8 @@ def label_address(database: Database, principal: Principal, address: str,
     with database.session(principal.tenant_id) as session:
         row = _address(session, address)
         cleaned = " ".join((label or "").split())[:120] or None
-        _audit(session, principal, "label", "address", row.id, {"label": row.label},
-               {"label": cleaned})
+        record_change(session, principal, "label", "address", row.id,
+                      {"label": row.label}, {"label": cleaned})
         row.label = cleaned
 
 
@@ -192,15 +192,8 @@ def _decide(session: Session, principal: Principal, row: Address, person_id: int
                          created_at=datetime.now(UTC))
     session.add(entry)
     session.flush()
-    _audit(session, principal, decision, "address", row.id, before, _state(session, row))
+    record_change(session, principal, decision, "address", row.id, before, _state(session, row))
     return entry.id
-
-
-def _audit(session: Session, principal: Principal, action: str, subject_type: str,
-           subject_id: int, before: dict[str, Any], after: dict[str, Any]) -> None:
-    session.add(AuditEvent(user_id=principal.user_id, action=action, subject_type=subject_type,
-                           subject_id=subject_id, before=before, after=after,
-                           created_at=datetime.now(UTC)))
 
 
 FORMAL_PURPOSES = ("quote", "proforma invoice", "purchase order", "contract", "invoice",
@@ -226,8 +219,8 @@ def set_formal_channel(database: Database, principal: Principal, purpose: str,
                 raise DecisionError(f"{address} is not a mailbox of that company")
             channels[purpose] = row.canonical
         company.formal_channels = channels  # type: ignore[union-attr]
-        _audit(session, principal, "formal-channel", "company", company_id, before,
-               channels)
+        record_change(session, principal, "formal-channel", "company", company_id,
+                      before, channels)
 
 
 def join_company_domain(database: Database, principal: Principal, domain: str,
@@ -255,8 +248,8 @@ def join_company_domain(database: Database, principal: Principal, domain: str,
             if person is not None:
                 person.company_id = company_id
         _answer_domain_suggestion(session, name, company_id, "accepted")
-        _audit(session, principal, "join-company-domain", "company", company_id, before,
-               {"domain": name, "company_id": company_id})
+        record_change(session, principal, "join-company-domain", "company", company_id,
+                      before, {"domain": name, "company_id": company_id})
 
 
 def keep_domain_apart(database: Database, principal: Principal, domain: str,
@@ -266,8 +259,8 @@ def keep_domain_apart(database: Database, principal: Principal, domain: str,
         company_id = _company_of(session, company_address)
         name = domain.strip().lower()
         _answer_domain_suggestion(session, name, company_id, "rejected")
-        _audit(session, principal, "keep-domain-apart", "company", company_id, {},
-               {"domain": name, "company_id": company_id})
+        record_change(session, principal, "keep-domain-apart", "company", company_id,
+                      {}, {"domain": name, "company_id": company_id})
 
 
 def _answer_domain_suggestion(session: Session, domain: str, company_id: int,

@@ -284,6 +284,24 @@ class DomainSuggestion(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Note(TenantScoped, Base):
+    """A user's note on a person or a company: plain text, private to its author or visible to
+    the team."""
+
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_person", "tenant_id", "person_id"),
+                      Index("ix_notes_company", "tenant_id", "company_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    author_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    visibility: Mapped[str] = mapped_column(String(16), default="team")  # team | private
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class AuditEvent(TenantScoped, Base):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_time", "tenant_id", "created_at"),)

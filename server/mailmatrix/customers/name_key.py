@@ -24,10 +24,7 @@ def name_key(display_name: str | None) -> str:
     """"" when the name cannot identify a person."""
     if not display_name or "@" in display_name:
         return ""
-    text = _BRACKETS.sub(" ", display_name)
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    words = [word for word in _SPLIT.split(folded) if word]
+    words = fold_words(_BRACKETS.sub(" ", display_name), transliterate=False)
     if any(word in _NOT_A_PERSON for word in words):
         return ""
     words = [_transliterate(word) for word in words
@@ -35,6 +32,15 @@ def name_key(display_name: str | None) -> str:
     if len(words) < 2 and not (words and _is_cjk(words[0]) and len(words[0]) >= 2):
         return ""
     return " ".join(sorted(words))
+
+
+def fold_words(text: str, *, transliterate: bool = True) -> list[str]:
+    """The words of a name as keys hold them: case- and accent-folded ("Jörg" -> "jorg"),
+    German spellings transliterated ("Mueller" -> "muller")."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    words = [word for word in _SPLIT.split(folded) if word]
+    return [_transliterate(word) for word in words] if transliterate else words
 
 
 def _transliterate(word: str) -> str:

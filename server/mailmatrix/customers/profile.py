@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, bindparam, cast, func, null, select, union_all
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, classify_address
 from mailmatrix.auth.principal import Principal
-from mailmatrix.customers.db import Database
+from mailmatrix.customers.db import Database, iso_utc
 from mailmatrix.customers.lookalikes import customer_domain_index
 from mailmatrix.customers.models import (
     Address,
@@ -23,7 +22,9 @@ from mailmatrix.customers.models import (
     Participant,
     Person,
     Suggestion,
+    User,
 )
+from mailmatrix.customers.notes import NoteView, notes_about
 from mailmatrix.customers.primary import is_candidate, preferred_form, primary_reason
 
 
@@ -45,8 +46,9 @@ class AddressView:
 @dataclass(frozen=True)
 class Warning:
     kind: str  # lookalike | name-reuse | reply-to | dmarc | bank-details
-    message: str
+    message: str  # in English, for the command line; the panel words it from kind + params
     severity: str = "high"  # high | medium
+    params: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,10 @@ class Profile:
     primary: dict[str, str] | None = None
     suggestions: tuple[dict[str, object], ...] = ()
     warnings: tuple[Warning, ...] = ()
-    last_exchange: dict[str, str | None] = field(default_factory=dict)
+    last_exchange: dict[str, str | None] = field(default_factory=dict)  # "in"/"out" -> ISO
+    last_out_matters: tuple[str, ...] = ()  # formal matters of the last message to them
+    their_utc_offset_minutes: int | None = None  # from the Date of their last message
+    notes: tuple[NoteView, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -78,21 +83,27 @@ def profile(database: Database, principal: Principal, address_text: str) -> Prof
         warnings = list(_lookalike_warnings(session, principal, report))
         if found is None:
             return Profile(address_text, report.as_dict(), False, warnings=tuple(warnings))
-        row, person, company = found
+        row, person, company, owner = found
         rows = _person_addresses(session, row, person)
         warnings += _message_warnings(session, row)
         warnings += _name_reuse_warnings(session, row, person)
+        last = session.execute(_LAST_EXCHANGE, {"tenant": row.tenant_id,
+                                                "ids": [item.id for item in rows]}).one()
         return Profile(
             query=address_text,
             classification=report.as_dict(),
             known=True,
-            person=_person_dict(person),
+            person=_person_dict(person, owner),
             company=_company_dict(session, company),
             addresses=_address_views(session, rows, person),
             primary=_primary(person, rows),
             suggestions=tuple(_suggestions(session, row, person)),
             warnings=tuple(warnings),
-            last_exchange=_last_exchange(session, rows),
+            last_exchange={"in": iso_utc(last.last_in), "out": iso_utc(last.last_out)},
+            last_out_matters=tuple(last.out_matters or ()) if last.last_out else (),
+            their_utc_offset_minutes=last.their_offset,
+            notes=notes_about(session, principal, person.id if person else None,
+                              company.id if company else None),
         )
 
 
@@ -129,16 +140,17 @@ def _address_view(row: Address, forms: list[AddressForm], person: Person | None
         address=preferred_form(row, forms), canonical=row.canonical, kind=row.kind,
         provider=row.provider, hosting=row.hosting, label=row.label,
         primary=bool(person and person.primary_address_id == row.id),
-        link_state=row.link_state, first_seen=_iso(row.first_seen),
-        last_seen=_iso(row.last_seen),
+        link_state=row.link_state, first_seen=iso_utc(row.first_seen),
+        last_seen=iso_utc(row.last_seen),
         tags=tuple(sorted({form.tag for form in forms if form.tag})))
 
 
-def _person_dict(person: Person | None) -> dict[str, object] | None:
+def _person_dict(person: Person | None, owner: User | None) -> dict[str, object] | None:
     if person is None:
         return None
     return {"id": person.id, "name": person.display_name, "names": list(person.names or []),
-            "customer_type": person.customer_type, "owner_user_id": person.owner_user_id}
+            "customer_type": person.customer_type, "owner_user_id": person.owner_user_id,
+            "owner": (owner.display_name or owner.email) if owner else None}
 
 
 def _company_dict(session: Session, company: Company | None) -> dict[str, object] | None:
@@ -178,7 +190,8 @@ def _lookalike_warnings(session: Session, principal: Principal, report: AddressR
     if match is None:  # also None for the customers' own domains: they are in the index
         return []
     return [Warning("lookalike", f"{domain} imitates {match.lookalike_of} ({match.technique}): "
-                    "verify by phone before acting on anything it asks.")]
+                    "verify by phone before acting on anything it asks.",
+                    params={"domain": domain, "customer": match.lookalike_of})]
 
 
 def _message_warnings(session: Session, row: Address) -> list[Warning]:
@@ -189,7 +202,8 @@ def _message_warnings(session: Session, row: Address) -> list[Warning]:
     if last.reply_to_address_id and last.reply_to_address_id != row.id:
         reply_to = session.get(Address, last.reply_to_address_id)
         target = reply_to.canonical if reply_to else "another address"
-        warnings.append(Warning("reply-to", f"Replies go to {target}, not to {row.canonical}."))
+        warnings.append(Warning("reply-to", f"Replies go to {target}, not to {row.canonical}.",
+                                params={"target": target, "address": row.canonical}))
     if last.auth_result == "fail":
         warnings.append(Warning("dmarc", "The receiving mail system could not verify this "
                                 "sender (authentication failed)."))
@@ -213,23 +227,9 @@ def _name_reuse_warnings(session: Session, row: Address, person: Person | None
         if corporate is not None:
             return [Warning("name-reuse", f"A new {row.kind} address uses the name of "
                             f"{person.display_name}, known from {corporate.canonical}.",
-                            "medium")]
+                            "medium", {"kind": row.kind, "name": person.display_name,
+                                       "known": corporate.canonical})]
     return []
-
-
-def _last_exchange(session: Session, rows: list[Address]) -> dict[str, str | None]:
-    ids = [row.id for row in rows]
-    if not ids:
-        return {"in": None, "out": None}
-    found = session.execute(_LAST_EXCHANGE, {"tenant": rows[0].tenant_id, "ids": ids}).one()
-    return {"in": _iso(found[0]), "out": _iso(found[1])}
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 # The statements, built once: building them per call cost about as much as running them.
@@ -237,9 +237,11 @@ def _tenant(column: Any) -> Any:
     return column == bindparam("tenant")
 
 
-_SENDER = (select(Address, Person, Company)
+_SENDER = (select(Address, Person, Company, User)
            .outerjoin(Person, Person.id == Address.person_id)
            .outerjoin(Company, Company.id == func.coalesce(Person.company_id, Address.company_id))
+           .outerjoin(User, User.id == func.coalesce(Person.owner_user_id,
+                                                     Company.owner_user_id))
            .where(_tenant(Address.tenant_id), Address.canonical == bindparam("canonical")))
 _PERSON_ADDRESSES = (select(Address)
                      .where(_tenant(Address.tenant_id), Address.person_id == bindparam("person"))
@@ -261,14 +263,25 @@ _LAST_FROM = (select(Observation)
               .where(_tenant(Observation.tenant_id),
                      Observation.sender_address_id == bindparam("address"))
               .order_by(Observation.sent_at.desc()).limit(1))
-# The newest message from the person and to them, in one round trip
-_LAST_EXCHANGE = select(
-    select(Observation.sent_at).where(
+
+def _newest_in(column: Any) -> Any:
+    return (select(column).where(
         _tenant(Observation.tenant_id), Observation.direction == "in",
         Observation.sender_address_id.in_(bindparam("ids", expanding=True)))
-    .order_by(Observation.sent_at.desc()).limit(1).scalar_subquery(),
-    select(Observation.sent_at).join(Participant, Participant.observation_id == Observation.id)
-    .where(_tenant(Observation.tenant_id), _tenant(Participant.tenant_id),
-           Observation.direction == "out",
-           Participant.address_id.in_(bindparam("ids", expanding=True)))
-    .order_by(Observation.sent_at.desc()).limit(1).scalar_subquery())
+        .order_by(Observation.sent_at.desc()).limit(1).scalar_subquery())
+
+
+def _newest_out(column: Any) -> Any:
+    return (select(column).join(Participant, Participant.observation_id == Observation.id)
+            .where(_tenant(Observation.tenant_id), _tenant(Participant.tenant_id),
+                   Observation.direction == "out",
+                   Participant.address_id.in_(bindparam("ids", expanding=True)))
+            .order_by(Observation.sent_at.desc()).limit(1).scalar_subquery())
+
+
+# The newest message from the person and to them, in one round trip
+_LAST_EXCHANGE = select(
+    _newest_in(Observation.sent_at).label("last_in"),
+    _newest_in(Observation.utc_offset_minutes).label("their_offset"),
+    _newest_out(Observation.sent_at).label("last_out"),
+    _newest_out(Observation.formal_kinds).label("out_matters"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from mailmatrix.addresses.classify import classify_address
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.facts import MessageFacts
@@ -21,6 +20,7 @@ from mailmatrix.customers.observe import observe
 from mailmatrix.customers.profile import Profile, profile
 from mailmatrix.mail_dates import utc_offset_minutes
 from mailmatrix.panel.catalog import ui_language
+from mailmatrix.tone.cautions import LOCAL_TIME, Caution, local_time_caution
 from mailmatrix.tone.hint import MessageForTone, ToneHint, tone_hint
 
 MAX_OTHERS = 5  # other participants profiled; a mailing list's hundred are not the point
@@ -36,6 +36,15 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """Who owes the next message: "them" (you wrote last) or "you" (they wrote last)."""
+
+    waiting_for: str
+    days: int
+    matter: str | None = None  # the formal matter of your last message ("quote")
+
+
+@dataclass(frozen=True)
 class PanelView:
     language: str  # the UI's (catalog) language
     direction: str  # in: a message received; out: one the user sent
@@ -43,6 +52,8 @@ class PanelView:
     others: tuple[Participant, ...] = ()
     tone: ToneHint | None = None
     days_since: dict[str, int | None] = field(default_factory=dict)  # "in"/"out" -> days
+    follow_up: FollowUp | None = None
+    local_time: Caution | None = None  # their clock now, when their zone is known
     suspicious: bool = False  # never offer to reply: verify by phone
     draft: bool = False  # the user is writing this message (compose mode)
     notes: tuple[str, ...] = ()  # catalog keys of states, e.g. "state.stored_only"
@@ -68,12 +79,16 @@ def build_panel(database: Database, principal: Principal, facts: MessageFacts, *
     subject = profile(database, principal, about.parsed.addr_spec) if about else None
     rest = [item for item in external if about is None or item.canonical != about.canonical]
     others = tuple(_participant(database, principal, item) for item in rest[:MAX_OTHERS])
-    tone = _tone(facts, body, subject, principal, moment) \
-        if body.strip() and not draft else None
+    # A draft's body is the user's words above the quoted thread: its tone is theirs to find
+    # from the thread, and the greeting is for the recipient.
+    tone = _tone(about, facts, body, subject, principal, moment, draft) \
+        if about and (body.strip() or draft) else None
+    days = _days_since(subject, moment)
     return PanelView(
         language=ui_language(client_language or principal.locale),
         direction=direction, subject=subject, others=others, tone=tone,
-        days_since=_days_since(subject, moment),
+        days_since=days, follow_up=_follow_up(subject, days),
+        local_time=_local_time(subject, tone, moment),
         suspicious=bool(subject and any(w.kind in ("lookalike", "dmarc", "bank-details")
                                         for w in subject.warnings)),
         draft=draft, notes=notes)
@@ -85,18 +100,43 @@ def _participant(database: Database, principal: Principal, item: Seen) -> Partic
                        known=found.known, kind=str(found.classification.get("kind") or ""))
 
 
-def _tone(facts: MessageFacts, body: str, subject: Profile | None, principal: Principal,
-          now: datetime) -> ToneHint:
-    sender = classify_address(facts.from_) if facts.from_ else None
+def _tone(about: Seen, facts: MessageFacts, body: str, subject: Profile | None,
+          principal: Principal, now: datetime, draft: bool) -> ToneHint:
+    """How to write to ``about``: from their message (read mode) or, for a draft, from the
+    quoted thread below the user's words and what is known of them."""
+    person = subject.person if subject else None
+    name = about.display_name or str((person or {}).get("name") or "")
     primary = (subject.primary or {}).get("address") if subject else None
+    offset = utc_offset_minutes(facts.date) if not draft else \
+        (subject.their_utc_offset_minutes if subject else None)
     return tone_hint(MessageForTone(
-        body=body, subject=facts.subject,
-        from_name=(sender.display_name or "") if sender and sender.valid else "",
-        utc_offset_minutes=utc_offset_minutes(facts.date),
-        sender_kind=sender.kind if sender and sender.valid else None,
-        sender_provider=sender.provider if sender and sender.valid else None,
-        sender_country=sender.region if sender and sender.valid else None,
+        body=body, subject=facts.subject, from_name=name, utc_offset_minutes=offset,
+        sender_kind=about.report.kind, sender_provider=about.report.provider,
+        sender_country=about.report.region,
         primary_address=primary or None, ui_locale=principal.locale), now=now)
+
+
+def _follow_up(subject: Profile | None, days: dict[str, int | None]) -> FollowUp | None:
+    """Who wrote last, once a day or more has passed (the same day nobody is waiting yet)."""
+    if subject is None:
+        return None
+    came, went = subject.last_exchange.get("in"), subject.last_exchange.get("out")
+    if went and (not came or went > came) and (days["out"] or 0) >= 1:
+        matters = subject.last_out_matters
+        return FollowUp("them", days["out"] or 0, matters[0] if matters else None)
+    if came and (not went or came > went) and (days["in"] or 0) >= 1:
+        return FollowUp("you", days["in"] or 0)
+    return None
+
+
+def _local_time(subject: Profile | None, tone: ToneHint | None, now: datetime
+                ) -> Caution | None:
+    told = next((item for item in tone.cautions if item.kind == LOCAL_TIME), None) \
+        if tone else None
+    if told or subject is None:
+        return told
+    return local_time_caution(now, subject.their_utc_offset_minutes,
+                              str(subject.classification.get("region") or "") or None)
 
 
 def _days_since(subject: Profile | None, now: datetime) -> dict[str, int | None]:
