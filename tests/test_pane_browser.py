@@ -222,7 +222,7 @@ for (const field of ["from", "subject"]) {
 """
     with live_server(app) as base_url, chromium_page() as page:
         open_pane(page, base_url, stub, "/outlook/pane?mode=compose")
-        page.click("button[data-office=use-primary]")
+        page.click("button[data-office=use-primary][data-keep=cc]")
         page.wait_for_function("window.__cc.length === 1")
         assert [one["emailAddress"] for one in page.evaluate("window.__to")] == \
             ["li.wei@acme-gmbh.de"]

@@ -147,14 +147,34 @@ panel.addEventListener("click", (event) => {
   if (!button) return;
   button.disabled = true;
   decide({ action: button.dataset.action, address: button.dataset.address,
-           person_id: Number(button.dataset.person) });
+           person_id: Number(button.dataset.person), note_id: Number(button.dataset.note) });
 });
 
+// The panel's forms: a label, a note, a search for the person to link the sender to.
+const forms = {
+  "label-form": (form) => decide({ action: "label", address: form.dataset.address,
+                                   label: form.elements.label.value }),
+  "note-form": (form) => decide({ action: "note", person_id: Number(form.dataset.person),
+                                  text: form.elements.text.value,
+                                  visibility: form.elements.visibility.value }),
+  "link-form": async (form) => {
+    const results = form.parentElement.querySelector(".link-results");
+    const response = await post("/api/people/search", {
+      q: form.elements.q.value, address: form.dataset.address,
+      person_id: Number(form.dataset.person),
+      displayLanguage: Office.context.displayLanguage || "en",
+    }).catch(() => null);
+    if (!response || !response.ok) return say("state.error");
+    results.innerHTML = (await response.json()).html;  // escaped by the server
+  },
+};
+
 panel.addEventListener("submit", (event) => {
-  const form = event.target.closest("form.label-form");
-  if (!form) return;
+  const form = event.target.closest("form");
+  const handle = form && forms[form.className];
+  if (!handle) return;
   event.preventDefault();
-  decide({ action: "label", address: form.dataset.address, label: form.elements.label.value });
+  handle(form);
 });
 
 // Actions in Outlook itself: a formal reply in the thread, the primary address in To.
@@ -170,16 +190,28 @@ panel.addEventListener("click", (event) => {
   const item = Office.context.mailbox.item;
   if (button.dataset.office === "reply") {
     item.displayReplyForm({ htmlBody: asHtmlParagraph(button.dataset.greeting) });
+  } else if (button.dataset.office === "greeting") {
+    item.body.setSelectedDataAsync(`${button.dataset.greeting}\n`,
+                                   { coercionType: Office.CoercionType.Text });
   } else if (button.dataset.office === "use-primary") {
-    const current = button.dataset.current.toLowerCase();
-    item.to.getAsync((result) => {
-      const others = (result.value || []).filter(
-        (one) => one.emailAddress.toLowerCase() !== current);
-      item.to.setAsync([{ emailAddress: button.dataset.primary }, ...others], () =>
-        item.cc.addAsync([{ emailAddress: button.dataset.current }], () => showItem()));
-    });
+    usePrimary(item, button.dataset.current, button.dataset.primary,
+               button.dataset.keep === "cc");
   }
 });
+
+// The primary address goes to To in place of the current one (the other recipients stay);
+// the current one moves to Cc or leaves the message, as the user chose.
+function usePrimary(item, current, primary, keepInCc) {
+  const replaced = current.toLowerCase();
+  item.to.getAsync((result) => {
+    const others = (result.value || []).filter(
+      (one) => one.emailAddress.toLowerCase() !== replaced);
+    item.to.setAsync([{ emailAddress: primary }, ...others], () => {
+      if (!keepInCc) return showItem();
+      item.cc.addAsync([{ emailAddress: current }], () => showItem());
+    });
+  });
+}
 
 Office.onReady(() => {
   showItem();

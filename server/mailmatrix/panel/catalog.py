@@ -25,6 +25,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "section.company": {ENGLISH: "Company", CHINESE: "公司"},
     "section.participants": {ENGLISH: "Other participants", CHINESE: "其他参与者"},
     "section.recipients": {ENGLISH: "Recipients", CHINESE: "收件人"},
+    "section.recipient": {ENGLISH: "Recipient", CHINESE: "收件人"},
+    "section.notes": {ENGLISH: "Notes", CHINESE: "备注"},
+    "section.formal_channels": {ENGLISH: "Formal channels", CHINESE: "正式事务渠道"},
+    "section.link": {ENGLISH: "Someone you know?", CHINESE: "是已知联系人？"},
     # the sender
     "sender.unknown": {ENGLISH: "Unknown sender: first contact",
                        CHINESE: "未知发件人：首次联系"},
@@ -34,7 +38,36 @@ STRINGS: dict[str, dict[str, str]] = {
     "sender.customer_type": {ENGLISH: "Customer type: {type}", CHINESE: "客户类型：{type}"},
     "sender.last_in": {ENGLISH: "Their last message: {when}", CHINESE: "对方最近来信：{when}"},
     "sender.last_out": {ENGLISH: "Your last message: {when}", CHINESE: "您最近发信：{when}"},
-    "sender.local_time": {ENGLISH: "Their local time: {time}", CHINESE: "对方当地时间：{time}"},
+    "sender.local_time": {ENGLISH: "Their local time: {time} ({weekday})",
+                          CHINESE: "对方当地时间：{time}（{weekday}）"},
+    "sender.off_hours": {ENGLISH: "Outside their working hours; they start again {when}.",
+                         CHINESE: "对方当前不在工作时间，将于 {when} 开始工作。"},
+    "sender.owner": {ENGLISH: "Account manager: {owner}", CHINESE: "客户经理：{owner}"},
+    "when.today": {ENGLISH: "today", CHINESE: "今天"},
+    "when.days_ago": {ENGLISH: "{days} days ago", CHINESE: "{days} 天前"},
+    "when.one_day_ago": {ENGLISH: "yesterday", CHINESE: "昨天"},
+    "followup.them": {ENGLISH: "You wrote {when}; no reply yet.",
+                      CHINESE: "您{when}发过信，对方尚未回复。"},
+    "followup.them_matter": {ENGLISH: "You sent the {matter} {when}; no reply yet.",
+                             CHINESE: "您{when}发送了{matter}，对方尚未回复。"},
+    "followup.you": {ENGLISH: "They wrote {when}; not answered yet.",
+                     CHINESE: "对方{when}来信，您尚未回复。"},
+    # weekdays (their clock)
+    "weekday.0": {ENGLISH: "Monday", CHINESE: "星期一"},
+    "weekday.1": {ENGLISH: "Tuesday", CHINESE: "星期二"},
+    "weekday.2": {ENGLISH: "Wednesday", CHINESE: "星期三"},
+    "weekday.3": {ENGLISH: "Thursday", CHINESE: "星期四"},
+    "weekday.4": {ENGLISH: "Friday", CHINESE: "星期五"},
+    "weekday.5": {ENGLISH: "Saturday", CHINESE: "星期六"},
+    "weekday.6": {ENGLISH: "Sunday", CHINESE: "星期日"},
+    # formal matters
+    "matter.quote": {ENGLISH: "quote", CHINESE: "报价"},
+    "matter.proforma invoice": {ENGLISH: "proforma invoice", CHINESE: "形式发票"},
+    "matter.purchase order": {ENGLISH: "purchase order", CHINESE: "采购订单"},
+    "matter.contract": {ENGLISH: "contract", CHINESE: "合同"},
+    "matter.invoice": {ENGLISH: "invoice", CHINESE: "发票"},
+    "matter.payment": {ENGLISH: "payment", CHINESE: "付款"},
+    "matter.bank details": {ENGLISH: "bank details", CHINESE: "银行信息"},
     # customer types
     "type.individual": {ENGLISH: "individual / micro business", CHINESE: "个人 / 微型企业"},
     "type.sme": {ENGLISH: "small or medium business", CHINESE: "中小企业"},
@@ -48,6 +81,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "kind.platform": {ENGLISH: "platform sign-up", CHINESE: "平台注册邮箱"},
     "kind.disposable": {ENGLISH: "disposable", CHINESE: "一次性邮箱"},
     "address.primary": {ENGLISH: "primary for formal matters", CHINESE: "正式事务主邮箱"},
+    "address.seen": {ENGLISH: "seen {first} to {last}", CHINESE: "{first} 至 {last} 有往来"},
+    "address.hosted": {ENGLISH: "hosted by {hosting}", CHINESE: "托管于 {hosting}"},
     # link states
     "link.auto": {ENGLISH: "linked automatically", CHINESE: "自动关联"},
     "link.confirmed": {ENGLISH: "confirmed by you", CHINESE: "已由您确认"},
@@ -57,15 +92,15 @@ STRINGS: dict[str, dict[str, str]] = {
         ENGLISH: "{domain} imitates {customer}: verify by phone before acting on anything it "
                  "asks.",
         CHINESE: "{domain} 仿冒 {customer}：在按其要求行事之前，请先电话核实。"},
-    "warning.name_reuse": {
+    "warning.name-reuse": {
         ENGLISH: "A new {kind} address uses the name of {name}, known from {known}.",
         CHINESE: "一个新的{kind}使用了 {name} 的名字，此人已知邮箱为 {known}。"},
-    "warning.reply_to": {ENGLISH: "Replies go to {target}, not to {address}.",
+    "warning.reply-to": {ENGLISH: "Replies go to {target}, not to {address}.",
                          CHINESE: "回复将发送到 {target}，而不是 {address}。"},
     "warning.dmarc": {
         ENGLISH: "Your mail system could not verify this sender (authentication failed).",
         CHINESE: "您的邮件系统无法验证此发件人（身份验证失败）。"},
-    "warning.bank_details": {
+    "warning.bank-details": {
         ENGLISH: "Bank details from an address not yet confirmed: verify by phone before "
                  "paying.",
         CHINESE: "银行信息来自尚未确认的邮箱：付款前请电话核实。"},
@@ -80,8 +115,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "action.save": {ENGLISH: "Save", CHINESE: "保存"},
     "action.undo": {ENGLISH: "Undo", CHINESE: "撤销"},
     "action.reply_formally": {ENGLISH: "Reply formally", CHINESE: "正式回复"},
-    "action.use_primary": {ENGLISH: "Send to the primary address (this one moves to Cc)",
-                           CHINESE: "改发到主邮箱（当前地址移至抄送）"},
+    "action.use_primary": {ENGLISH: "Send to the primary address; move this one to Cc",
+                           CHINESE: "改发到主邮箱，当前地址移至抄送"},
+    "action.use_primary_only": {ENGLISH: "Send to the primary address only",
+                                CHINESE: "只发到主邮箱"},
+    "action.unlink": {ENGLISH: "Not this person", CHINESE: "不是此人"},
+    "action.link_to": {ENGLISH: "Same person as…", CHINESE: "与…是同一人"},
+    "action.search": {ENGLISH: "Search", CHINESE: "搜索"},
+    "action.link_here": {ENGLISH: "Link to {name}", CHINESE: "关联到 {name}"},
+    "action.add_note": {ENGLISH: "Add note", CHINESE: "添加备注"},
+    "action.delete_note": {ENGLISH: "Delete note", CHINESE: "删除备注"},
+    "search.label": {ENGLISH: "Name or address", CHINESE: "姓名或邮箱"},
+    "search.none": {ENGLISH: "No one found.", CHINESE: "未找到联系人。"},
+    "note.label": {ENGLISH: "New note", CHINESE: "新备注"},
+    "note.private": {ENGLISH: "Only me", CHINESE: "仅自己可见"},
+    "note.team": {ENGLISH: "Team", CHINESE: "团队可见"},
+    "note.by": {ENGLISH: "{author}, {date}", CHINESE: "{author}，{date}"},
+    "note.visibility": {ENGLISH: "Who sees it", CHINESE: "可见范围"},
     "action.insert_greeting": {ENGLISH: "Insert greeting", CHINESE: "插入问候语"},
     "action.verify_by_phone": {ENGLISH: "Do not reply: verify by phone first",
                                CHINESE: "请勿回复：先电话核实"},
@@ -91,6 +141,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "tone.relaxed": {ENGLISH: "A relaxed tone fits", CHINESE: "适合轻松的语气"},
     "tone.greeting": {ENGLISH: "Greeting: {greeting}", CHINESE: "问候语：{greeting}"},
     "tone.sign_off": {ENGLISH: "Sign-off: {sign_off}", CHINESE: "结束语：{sign_off}"},
+    "tone.cues": {ENGLISH: "Why", CHINESE: "依据"},
+    "caution.formal-matter": {
+        ENGLISH: "Formal matter ({matters}): keep the reply formal and send it to their "
+                 "primary address.",
+        CHINESE: "正式事务（{matters}）：请正式回复，并发送到对方的主邮箱。"},
+    "caution.privacy": {
+        ENGLISH: "They write from an encrypted mailbox: privacy-minded; avoid sensitive data "
+                 "in plain attachments.",
+        CHINESE: "对方使用加密邮箱：注重隐私，请勿在普通附件中发送敏感信息。"},
+    "caution.gdpr": {
+        ENGLISH: "Data-protection law applies (GDPR): no marketing without their consent; "
+                 "share personal data only as needed.",
+        CHINESE: "适用数据保护法（GDPR）：未经同意不得营销，个人数据仅按需共享。"},
     # states
     "state.loading": {ENGLISH: "Loading…", CHINESE: "加载中…"},
     "state.stored_only": {ENGLISH: "Showing stored data: the mailbox could not be reached.",

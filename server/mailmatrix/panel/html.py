@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from flask import render_template
 
-from mailmatrix.panel.catalog import STRINGS, text
 from mailmatrix.panel.view import PanelView
+from mailmatrix.panel.wording import Wording
 
 
 def render_panel(view: PanelView) -> str:
     """Needs an app context (Flask's template loader)."""
-
-    def words(key: str, **values: object) -> str:
-        # An unknown kind or state shows as itself rather than breaking the panel
-        return text(key, view.language, **values) if key in STRINGS else key.rpartition(".")[2]
-
-    return render_template("panel.html", view=view, t=words)
+    return render_template("panel.html", view=view, t=Wording(view.language))

@@ -3,7 +3,7 @@ turned into MessageFacts: header text with display names quoted, so a name stays
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime, formataddr
 from typing import Any
 
@@ -16,8 +16,10 @@ MAX_RECIPIENTS = 500
 def facts_of_office_item(item: dict[str, Any]) -> MessageFacts:
     """Raises ValueError or TypeError for an item that is not of Office.js's shape."""
     created = item.get("dateTimeCreated")
-    date = format_datetime(datetime.fromisoformat(str(created).replace("Z", "+00:00"))) \
-        if created else ""
+    # Office.js gives the moment in UTC, not the sender's clock: "-0000" says offset unknown
+    # (RFC 5322), so their local time comes from Graph's Date header or their country.
+    date = format_datetime(datetime.fromisoformat(str(created).replace("Z", "+00:00"))
+                           .astimezone(UTC).replace(tzinfo=None)) if created else ""
     return MessageFacts(
         from_=_office_addresses([item.get("from")]),
         sender=_office_addresses([item.get("sender")]),

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from mailmatrix.auth.callers import current_caller, current_principal
 from mailmatrix.auth.entra import TokenRejected
 from mailmatrix.auth.principal import Principal
-from mailmatrix.customers import decisions
-from mailmatrix.customers.db import database_of
+from mailmatrix.customers import decisions, notes
+from mailmatrix.customers.db import Database, database_of
 from mailmatrix.customers.facts import MessageFacts
+from mailmatrix.customers.notes import MAX_NOTE
 from mailmatrix.customers.observe import observe_many
+from mailmatrix.customers.people_search import search_people
 from mailmatrix.customers.profile import profile
 from mailmatrix.mailboxes.graph import GraphError
 from mailmatrix.mailboxes.on_behalf_of import GraphAccessError
 from mailmatrix.mailboxes.setup import GRAPH, ON_BEHALF_OF
+from mailmatrix.panel.catalog import ui_language
 from mailmatrix.panel.html import render_panel
 from mailmatrix.panel.office_item import MAX_HEADER, facts_of_office_item
 from mailmatrix.panel.view import build_panel
+from mailmatrix.panel.wording import Wording
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_ADDRESS_LENGTH = MAX_HEADER  # anything longer than a header line is not an address
@@ -59,24 +65,62 @@ def act() -> tuple[Response, int]:
     asked = request.get_json(silent=True)
     if not isinstance(asked, dict):
         return jsonify(error="bad_request", message="send the action as JSON"), 400
-    database, action = database_of(current_app), str(asked.get("action", ""))
-    address = str(asked.get("address") or "")[:MAX_ADDRESS_LENGTH]
+    action = str(asked.get("action", ""))
+    handler = _ACTIONS.get(action)
+    if handler is None:
+        return jsonify(error="bad_request", message=f"unknown action {action!r}"), 400
     try:
-        person = int(asked.get("person_id") or 0)
-        if action == "confirm":
-            decisions.confirm_link(database, principal, address, person, "from the panel")
-        elif action == "reject":
-            decisions.reject_link(database, principal, address, person, "from the panel")
-        elif action == "pin":
-            decisions.pin_primary(database, principal, person, address or None)
-        elif action == "label":
-            decisions.label_address(database, principal, address,
-                                    str(asked.get("label") or "")[:120] or None)
-        else:
-            return jsonify(error="bad_request", message=f"unknown action {action!r}"), 400
+        handler(database_of(current_app), principal, _Asked(asked))
     except (decisions.DecisionError, ValueError, TypeError) as error:
         return jsonify(error="bad_request", message=str(error)), 400
     return jsonify(ok=True), 200
+
+
+class _Asked:
+    """An action's fields, cut to size and typed."""
+
+    def __init__(self, asked: dict[str, Any]) -> None:
+        self.address = str(asked.get("address") or "")[:MAX_ADDRESS_LENGTH]
+        self.person = int(asked.get("person_id") or 0)
+        self.note = int(asked.get("note_id") or 0)
+        self.label = str(asked.get("label") or "")[:120] or None
+        self.text = str(asked.get("text") or "")[:MAX_NOTE + 1]
+        self.visibility = str(asked.get("visibility") or "team")
+
+
+_WHY = "from the panel"
+_ACTIONS: dict[str, Callable[[Database, Principal, _Asked], object]] = {
+    "confirm": lambda db, who, a: decisions.confirm_link(db, who, a.address, a.person, _WHY),
+    "reject": lambda db, who, a: decisions.reject_link(db, who, a.address, a.person, _WHY),
+    # "not this person": the address leaves the person and is never linked to it again
+    "unlink": lambda db, who, a: decisions.reject_link(db, who, a.address, a.person, _WHY),
+    "pin": lambda db, who, a: decisions.pin_primary(db, who, a.person, a.address or None),
+    "unpin": lambda db, who, a: decisions.pin_primary(db, who, a.person, None),
+    "label": lambda db, who, a: decisions.label_address(db, who, a.address, a.label),
+    "note": lambda db, who, a: notes.add_note(db, who, a.text, person_id=a.person,
+                                              visibility=a.visibility),
+    "delete-note": lambda db, who, a: notes.delete_note(db, who, a.note),
+}
+
+
+@bp.post("/people/search")
+def people_search() -> tuple[Response, int]:
+    """Persons to link the open sender to, by name or address, rendered for the pane."""
+    principal = current_principal()
+    asked = request.get_json(silent=True)
+    if not isinstance(asked, dict):
+        return jsonify(error="bad_request", message="send the search as JSON"), 400
+    try:
+        exclude = int(asked.get("person_id") or 0) or None
+    except (TypeError, ValueError):
+        return jsonify(error="bad_request", message="person_id must be a number"), 400
+    matches = search_people(database_of(current_app), principal, str(asked.get("q") or ""),
+                            exclude_person=exclude)
+    html = render_template("people_results.html", matches=matches,
+                           address=str(asked.get("address") or "")[:MAX_ADDRESS_LENGTH],
+                           t=Wording(ui_language(str(asked.get("displayLanguage") or "")
+                                                 or principal.locale)))
+    return jsonify(html=html, matches=[asdict(match) for match in matches]), 200
 
 
 @bp.post("/panel/enrich")

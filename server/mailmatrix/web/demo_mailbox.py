@@ -11,7 +11,10 @@ from __future__ import annotations
 from mailmatrix.auth.demo import DEMO_USER, demo_principal_of
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
+from mailmatrix.customers.decisions import confirm_link, set_formal_channel
+from mailmatrix.customers.notes import add_note
 from mailmatrix.customers.observe import observe_many
+from mailmatrix.customers.profile import profile
 from mailmatrix.panel.office_item import facts_of_office_item
 
 ME = {"emailAddress": DEMO_USER, "displayName": "Anna Becker"}
@@ -41,6 +44,18 @@ HISTORY = [
              "2026-10-12T01:30:00Z"),
     _message(4, JESSICA, "Container booking", "Hi Anna,\n\nbooking confirmed for the 40ft "
              "container. Talk soon!\n\nJess", "2026-10-15T15:20:00Z"),
+    _message(6, {"emailAddress": "li.wei@proton.me", "displayName": "Li Wei"},
+             "Contract draft (confidential)", "Dear Ms Becker,\n\nas discussed, the draft "
+             "contract from my private mailbox.\n\nKind regards\nLi Wei\nPurchasing Manager\n"
+             "ACME GmbH\nTel. +49 30 1234567", "2026-10-25T18:30:00Z"),
+    _message(7, {"emailAddress": "purchasing@acme-gmbh.de", "displayName": "ACME Purchasing"},
+             "Purchase order 4399", "Dear Ms Becker,\n\nplease find PO 4399 attached.\n\n"
+             "Kind regards\nACME Purchasing", "2026-10-28T09:00:00Z"),
+    _message(8, {"emailAddress": "tanaka@tanaka-seiko.co.jp", "displayName": "田中 太郎"},
+             "注文書 No. 5520", "ベッカー様\n\n注文書をお送りいたします。\n\nよろしくお願い"
+             "いたします。\n田中", "2026-10-29T00:45:00Z"),
+    _message(9, ME, "Quotation 2026-110", "Dear Ms Souza,\n\nplease find our quotation "
+             "attached.\n\nKind regards\nAnna Becker", "2026-11-10T09:00:00Z", to=[ANA]),
     _message(5, ANA, "Amostras", "Oi Anna, tudo bem?\n\nRecebemos as amostras, obrigada!\n\n"
              "Beijos\nAna", "2026-10-18T12:00:00Z"),
 ]
@@ -79,8 +94,25 @@ INBOX = [
 ]
 
 
+# What the rep already decided: Li Wei's private ProtonMail is his, POs go to purchasing@.
+CONFIRMED = [("li.wei@proton.me", "li.wei@acme-gmbh.de")]
+FORMAL_CHANNELS = [("purchase order", "purchasing@acme-gmbh.de")]
+NOTE = ("Li Wei: contracts by ProtonMail on request only; POs to purchasing@. Prefers calls "
+        "before 10:00 Berlin time.")
+
+
 def seed_demo(database: Database) -> Principal:
-    """The demo user, with the mailbox's history learned (idempotent)."""
+    """The demo user, with the mailbox's history learned and a few decisions made, through
+    the same services the panel uses (idempotent)."""
     principal = demo_principal_of(database)
     observe_many(database, principal, [facts_of_office_item(item) for item in HISTORY])
+    for address, same_as in CONFIRMED:
+        found, known = profile(database, principal, address), profile(database, principal, same_as)
+        if known.person and found.person and found.person["id"] != known.person["id"]:
+            confirm_link(database, principal, address, int(known.person["id"]), "demo")
+    for purpose, address in FORMAL_CHANNELS:
+        set_formal_channel(database, principal, purpose, address, address)
+    li_wei = profile(database, principal, LI_WEI["emailAddress"])
+    if li_wei.person and not li_wei.notes:
+        add_note(database, principal, NOTE, person_id=int(li_wei.person["id"]))
     return principal
