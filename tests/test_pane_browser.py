@@ -187,24 +187,13 @@ Office.context.mailbox.item.displayReplyForm = (options) => window.__replies.pus
         assert reply["htmlBody"].startswith("<p>Dear ") and "<b>" not in reply["htmlBody"]
 
 
-def test_compose_moves_a_personal_address_to_cc_and_writes_to_the_primary(
-    pane_app  # noqa: ANN001
-) -> None:
-    app, microsoft = pane_app
-    client, headers = app.test_client(), {"Authorization": f"Bearer {microsoft.token()}"}
-    work = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
-    home = {"emailAddress": "liwei.home@gmail.com", "displayName": "Li Wei"}
-    client.post("/api/panel", json=item(10, work), headers=headers)
-    shown = client.post("/api/panel", json=item(11, home, "samples"), headers=headers).json
-    (suggestion,) = shown["view"]["subject"]["suggestions"]
-    client.post("/api/actions", headers=headers, json={
-        "action": "confirm", "address": suggestion["address"],
-        "person_id": suggestion["person_id"]})
-    draft = item(12, ME, "Contract")
-    draft["to"] = [home]
-    stub = office_stub(microsoft.token(), draft, "en-US") + """
+def compose_stub(token: str, draft: dict[str, object]) -> str:
+    """Compose mode: To and Cc are asked for and set through getAsync/setAsync/addAsync; the
+    body takes text at the cursor (setSelectedDataAsync)."""
+    return office_stub(token, draft, "en-US") + """
 window.__to = [...Office.context.mailbox.item.to];
 window.__cc = [];
+window.__inserted = [];
 const compose = Office.context.mailbox.item;
 const ok = (value) => ({ status: "succeeded", value });
 compose.to = {
@@ -215,19 +204,63 @@ compose.cc = {
   getAsync(done) { done(ok(window.__cc)); },
   addAsync(list, done) { window.__cc.push(...list); done(ok()); },
 };
+compose.body.setSelectedDataAsync = (data, options, done) => {
+  window.__inserted.push([data, options.coercionType]);
+  if (done) done(ok());
+};
 for (const field of ["from", "subject"]) {
   const value = compose[field];
   compose[field] = { getAsync(done) { done(ok(value)); } };
 }
 """
+
+
+@pytest.mark.parametrize("keep", ["cc", "none"])
+def test_compose_puts_the_primary_in_to_and_moves_or_removes_the_personal_address(
+    pane_app, keep: str  # noqa: ANN001
+) -> None:
+    app, microsoft = pane_app
+    client, headers = app.test_client(), {"Authorization": f"Bearer {microsoft.token()}"}
+    work = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    home = {"emailAddress": "liwei.home@gmail.com", "displayName": "Li Wei"}
+    colleague = {"emailAddress": "logistics@acme-gmbh.de", "displayName": "Logistics"}
+    client.post("/api/panel", json=item(10, work), headers=headers)
+    shown = client.post("/api/panel", json=item(11, home, "samples"), headers=headers).json
+    (suggestion,) = shown["view"]["subject"]["suggestions"]
+    client.post("/api/actions", headers=headers, json={
+        "action": "confirm", "address": suggestion["address"],
+        "person_id": suggestion["person_id"]})
+    draft = item(12, ME, "Contract")
+    draft["to"] = [home, colleague]
     with live_server(app) as base_url, chromium_page() as page:
-        open_pane(page, base_url, stub, "/outlook/pane?mode=compose")
-        page.click("button[data-office=use-primary][data-keep=cc]")
-        page.wait_for_function("window.__cc.length === 1")
+        open_pane(page, base_url, compose_stub(microsoft.token(), draft),
+                  "/outlook/pane?mode=compose")
+        page.click(f"button[data-office=use-primary][data-keep={keep}]")
+        page.wait_for_function("window.__to[0].emailAddress === 'li.wei@acme-gmbh.de'")
+        page.wait_for_timeout(200)  # a Cc would follow the To
+        # the other recipients stay in To, in their order
         assert [one["emailAddress"] for one in page.evaluate("window.__to")] == \
-            ["li.wei@acme-gmbh.de"]
+            ["li.wei@acme-gmbh.de", "logistics@acme-gmbh.de"]
         assert [one["emailAddress"] for one in page.evaluate("window.__cc")] == \
-            ["liwei.home@gmail.com"]
+            (["liwei.home@gmail.com"] if keep == "cc" else [])
+
+
+def test_compose_inserts_the_greeting_for_the_recipient_at_the_cursor(
+    pane_app  # noqa: ANN001
+) -> None:
+    app, microsoft = pane_app
+    work = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    draft = item(19, ME, "RE: PO 4411")
+    draft["to"] = [work]
+    draft["body"] = "\n\n-----Original message-----\n" + BODY  # the thread, quoted
+    with live_server(app) as base_url, chromium_page() as page:
+        open_pane(page, base_url, compose_stub(microsoft.token(), draft),
+                  "/outlook/pane?mode=compose")
+        assert page.locator("#mm-who").text_content() == "Recipient"
+        page.click("button[data-office=greeting]")
+        ((text, coercion),) = page.evaluate("window.__inserted")
+        assert text == "Dear Li Wei,\n" and coercion == "text"
+        save_screenshot(page, "pane-compose")
 
 
 def test_the_pane_asks_the_server_to_enrich_with_the_rest_id_and_shared_owner(
