@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pytest
 
 from mailmatrix.mailboxes.on_behalf_of import (
@@ -9,6 +12,8 @@ from mailmatrix.mailboxes.on_behalf_of import (
     OnBehalfOf,
     OnBehalfOfSettings,
 )
+from mailmatrix.mailboxes.token_caches import RedisTokenCaches
+from tests.conftest import require_or_skip
 from tests.microsoft_fake import TENANT, Answer, EntraEndpoints, Microsoft
 
 OID = "1b6d0e5c-2f9a-4c1e-8d7b-3a5f9e2c4b10"
@@ -67,3 +72,56 @@ def test_entra_out_of_reach_is_503(entra: EntraEndpoints) -> None:
     with pytest.raises(GraphAccessError) as caught:
         OnBehalfOf(SETTINGS, http_client=Offline()).graph_token(Microsoft().token(), TENANT, OID)
     assert (caught.value.code, caught.value.status) == ("unavailable", 503)
+
+
+REDIS_URL = os.environ.get("MAILMATRIX_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
+def test_app_processes_share_the_users_tokens_through_redis(entra: EntraEndpoints) -> None:
+    require_or_skip(redis_reachable(), f"Redis not reachable at {REDIS_URL}")
+    oid = str(uuid.uuid4())  # a user of this run only
+    user_token = Microsoft().token(oid=oid)
+    first = OnBehalfOf(SETTINGS, http_client=entra,
+                       token_caches=RedisTokenCaches.from_url(REDIS_URL))
+    second = OnBehalfOf(SETTINGS, http_client=entra,
+                        token_caches=RedisTokenCaches.from_url(REDIS_URL))
+    try:
+        assert first.graph_token(user_token, TENANT, oid) == "graph-token-1"
+        assert second.graph_token(user_token, TENANT, oid) == "graph-token-1"
+        assert len(entra.posts) == 1  # the second process found it in Redis
+        import redis
+
+        stored = redis.Redis.from_url(REDIS_URL)
+        key = f"mailmatrix:msal:{TENANT}.{oid}"
+        assert 0 < stored.ttl(key) <= 24 * 3600  # entries expire on their own
+    finally:
+        redis.Redis.from_url(REDIS_URL).delete(f"mailmatrix:msal:{TENANT}.{oid}")
+
+
+def test_a_redis_that_is_down_costs_an_exchange_not_the_request(entra: EntraEndpoints) -> None:
+    down = RedisTokenCaches.from_url("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    exchange = OnBehalfOf(SETTINGS, http_client=entra, token_caches=down)
+    assert exchange.graph_token(Microsoft().token(), TENANT, OID) == "graph-token-1"
+    assert exchange.graph_token(Microsoft().token(), TENANT, OID) == "graph-token-2"
+
+
+def test_the_tenant_configuration_is_fetched_once_for_all_requests(
+    entra: EntraEndpoints
+) -> None:
+    fetched = []
+    answer = entra.get
+    entra.get = lambda url, **kwargs: fetched.append(url) or answer(url, **kwargs)  # type: ignore[method-assign]
+    exchange = OnBehalfOf(SETTINGS, http_client=entra)
+    for number in range(3):
+        oid = f"00000000-0000-4000-8000-00000000000{number}"
+        exchange.graph_token(Microsoft().token(oid=oid), TENANT, oid)
+    assert len(fetched) == 1 and len(entra.posts) == 3

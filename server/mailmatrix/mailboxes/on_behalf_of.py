@@ -1,22 +1,23 @@
 """Graph tokens on behalf of the signed-in Outlook user (OAuth 2.0 on-behalf-of, with msal).
 
 The pane's token for our API is exchanged for a Graph token with the delegated mail scopes.
-msal keeps the results in its token cache (in process, one application per tenant), and a
-user's next request takes the Graph token from there, by the user's home account
-(``oid.tid``), until it nears expiry. ``http_client`` is msal's own injection point
-(an object with ``get``/``post`` like a requests session): tests hand it Entra's recorded
-answers.
+msal keeps the results in the user's own token cache (``token_caches``: Redis or memory), and
+the user's next request takes the Graph token from there until it nears expiry. An msal
+application is made per request around that cache; the tenant's OpenID configuration comes
+from a shared ``http_cache``, so that costs no round trip. ``http_client`` is msal's own
+injection point (an object with ``get``/``post`` like a requests session): tests hand it
+Entra's recorded answers.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import msal
 import requests
-from cachetools import LRUCache
+
+from mailmatrix.mailboxes.token_caches import InProcessTokenCaches, TokenCaches
 
 GRAPH_MAIL_SCOPES = ("https://graph.microsoft.com/Mail.Read",
                      "https://graph.microsoft.com/Mail.Read.Shared")
@@ -42,16 +43,30 @@ class OnBehalfOfSettings:
 
 class OnBehalfOf:
     def __init__(self, settings: OnBehalfOfSettings, http_client: Any = None,
-                 tenants: int = 1024) -> None:
+                 token_caches: TokenCaches | None = None) -> None:
         self._settings, self._http = settings, http_client
-        self._apps: LRUCache[str, msal.ConfidentialClientApplication] = LRUCache(tenants)
-        self._lock = threading.Lock()
+        self._caches = token_caches or InProcessTokenCaches()
+        self._http_cache: dict[str, Any] = {}  # OpenID configurations, shared by all apps
 
     def graph_token(self, user_token: str, tid: str, oid: str) -> str:
         """A Graph token for the user (``tid``/``oid`` of the verified pane token): from
-        msal's cache while it lasts, else exchanged."""
-        app = self._app(tid)
+        the user's cache while it lasts, else exchanged."""
+        cache = self._caches.load(tid, oid)
         try:
+            result = self._exchange(cache, user_token, tid, oid)
+        finally:
+            self._caches.save(tid, oid, cache)
+        if "access_token" in result:
+            return str(result["access_token"])
+        raise _error_of(result)
+
+    def _exchange(self, cache: msal.SerializableTokenCache, user_token: str, tid: str,
+                  oid: str) -> dict[str, Any]:
+        try:
+            app = msal.ConfidentialClientApplication(
+                self._settings.client_id, client_credential=self._settings.client_secret,
+                authority=f"{AUTHORITY_HOST}/{tid}", http_client=self._http,
+                instance_discovery=False, token_cache=cache, http_cache=self._http_cache)
             account = next((item for item in app.get_accounts()
                             if item.get("home_account_id") == f"{oid}.{tid}"), None)
             result = app.acquire_token_silent(list(GRAPH_MAIL_SCOPES), account=account) \
@@ -59,25 +74,13 @@ class OnBehalfOf:
             if not result or "access_token" not in result:
                 result = app.acquire_token_on_behalf_of(user_assertion=user_token,
                                                         scopes=list(GRAPH_MAIL_SCOPES))
+            return result
         except (requests.RequestException, OSError) as error:
             raise GraphAccessError("unavailable", "Microsoft sign-in could not be reached "
                                    f"({error.__class__.__name__})", 503) from None
         except ValueError as error:  # msal: the tenant's OpenID configuration is unusable
             raise GraphAccessError("unavailable", f"Microsoft sign-in answered oddly: {error}",
                                    503) from None
-        if "access_token" in result:
-            return str(result["access_token"])
-        raise _error_of(result)
-
-    def _app(self, tid: str) -> msal.ConfidentialClientApplication:
-        with self._lock:
-            app = self._apps.get(tid)
-            if app is None:
-                app = self._apps[tid] = msal.ConfidentialClientApplication(
-                    self._settings.client_id, client_credential=self._settings.client_secret,
-                    authority=f"{AUTHORITY_HOST}/{tid}", http_client=self._http,
-                    instance_discovery=False)
-            return app
 
 
 def _error_of(result: dict[str, Any]) -> GraphAccessError:
