@@ -12,7 +12,8 @@ import struct
 import zlib
 from pathlib import Path
 
-SIZES = (16, 32, 64, 80, 128)
+# 25, 50, 75, 48, 96, 144 (and 32, 64): the mobile button at scales 1-3
+SIZES = (16, 25, 32, 48, 50, 64, 75, 80, 96, 128, 144)
 TILE, PAPER, FOLD = (0x1F, 0x5F, 0xAF), (0xFF, 0xFF, 0xFF), (0x9C, 0xB8, 0xDC)
 FOLDER = Path(__file__).resolve().parents[1] / "sidebar" / "static" / "icons"
 

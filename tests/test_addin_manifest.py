@@ -4,6 +4,7 @@ Office's limits in both languages, every URL is HTTPS inside the AppDomains."""
 from __future__ import annotations
 
 import os
+import struct
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,8 @@ def test_pinning_sso_and_both_surfaces_are_declared() -> None:
     inner = document.find(".//v11:VersionOverrides", NS)
     surfaces = [node.get("{http://www.w3.org/2001/XMLSchema-instance}type")
                 for node in inner.findall(".//v11:ExtensionPoint", NS)]
-    assert surfaces == ["MessageReadCommandSurface", "MessageComposeCommandSurface"]
+    assert surfaces == ["MessageReadCommandSurface", "MessageComposeCommandSurface",
+                        "MobileMessageReadCommandSurface"]
     assert [node.text for node in inner.findall(".//v11:SupportsPinning", NS)] == ["true"]
     info = inner.find("v11:WebApplicationInfo", NS)
     assert info.find("v11:Id", NS).text == DEPLOYMENT.client_id
@@ -135,10 +137,26 @@ def test_a_deployment_keeps_its_add_in_id_and_the_icons_exist() -> None:
     document = parsed(render_manifest(DEPLOYMENT))
     icons = {value.rpartition("/")[2] for node in document.iter()
              for value in node.attrib.values() if value.endswith(".png")}
-    assert icons == {"icon-16.png", "icon-32.png", "icon-64.png", "icon-80.png", "icon-128.png"}
+    assert icons == {f"icon-{size}.png" for size in (16, 25, 32, 48, 50, 64, 75, 80, 96, 128,
+                                                      144)}
     for icon in icons:
         assert (REPOSITORY / "sidebar" / "static" / "icons" / icon).read_bytes()[:8] == \
             b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_mobile_button_has_an_icon_of_the_right_pixels_for_every_scale() -> None:
+    document = parsed(render_manifest(DEPLOYMENT))
+    urls = {node.get("id"): node.get("DefaultValue")
+            for node in document.find(".//v11:Resources", NS).iter() if node.get("id")}
+    mobile = document.find(".//v11:MobileFormFactor", NS)
+    images = mobile.findall(".//bt:Image", NS)
+    assert {(int(i.get("size")), int(i.get("scale"))) for i in images} == {
+        (size, scale) for size in (25, 32, 48) for scale in (1, 2, 3)}
+    for image in images:
+        png = (REPOSITORY / "sidebar" / "static" / "icons" /
+               urls[image.get("resid")].rpartition("/")[2]).read_bytes()
+        width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+        assert width == height == int(image.get("size")) * int(image.get("scale"))
 
 
 @pytest.mark.parametrize(("base_url", "client_id", "complaint"), [
