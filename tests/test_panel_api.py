@@ -136,3 +136,18 @@ def test_a_message_to_a_crowd_lists_a_few_other_participants(pane) -> None:  # n
              for n in range(40)]
     shown = open_message(pane, 11, cc=crowd)
     assert len(shown["view"]["others"]) == 5
+
+
+def test_an_imitation_of_the_users_own_domain_is_a_warning_from_the_first_message(
+    pane  # noqa: ANN001
+) -> None:
+    boss = open_message(pane, 20, **{"from": {"emailAddress": "ceo@examp1e-export.com",
+                                              "displayName": "Anna's CEO"},
+                                     "subject": "urgent payment"})
+    (warning,) = boss["view"]["subject"]["warnings"]
+    assert (warning["kind"], warning["params"]["customer"]) == ("lookalike",
+                                                               "example-export.com")
+    assert boss["view"]["suspicious"] is True and "Reply formally" not in boss["html"]
+    colleague = open_message(pane, 21, **{"from": {"emailAddress": "tom@example-export.com",
+                                                   "displayName": "Tom"}})
+    assert colleague["view"]["subject"] is None or not colleague["view"]["subject"]["warnings"]

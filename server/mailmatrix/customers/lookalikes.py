@@ -1,8 +1,10 @@
-"""The tenant's customer domains as a lookalike index, cached per process.
+"""The tenant's customer domains and its own organization's domains as a lookalike index,
+cached per process: a fraudster imitates a customer to the rep, or the rep's own company (a
+"colleague" asking for a payment) just as well.
 
-Rebuilt when the tenant gains a company domain (the newest id, one indexed look-up at most
-every two seconds), so a customer added a moment ago is protected at once in this process and
-within two seconds in the others.
+Rebuilt when the tenant gains a company or own domain (the newest ids, one indexed look-up at
+most every two seconds), so a customer added a moment ago is protected at once in this process
+and within two seconds in the others.
 """
 
 from __future__ import annotations
@@ -11,15 +13,16 @@ import threading
 from typing import Any
 
 from cachetools import TTLCache
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.lookalike import LookalikeIndex, LookalikeMatch
 from mailmatrix.customers.address_rows import COMPANY_KINDS
-from mailmatrix.customers.models import CompanyDomain
+from mailmatrix.customers.models import CompanyDomain, TenantDomain
 
 # Keyed by database and tenant: a process may serve several databases (tests do).
-_INDEXES: TTLCache[tuple[str, int], tuple[int, LookalikeIndex]] = TTLCache(256, 600)
+_INDEXES: TTLCache[tuple[str, int], tuple[tuple[int, int], LookalikeIndex]] = TTLCache(256,
+                                                                                      600)
 _LOCK = threading.Lock()
 # The version is checked at most this often per tenant: a customer domain another process
 # added is protected here within two seconds (this process's own additions at once).
@@ -41,7 +44,7 @@ def remember_customer_domain(session: Session, tenant_id: int, domain: str,
     with _LOCK:
         cached = _INDEXES.get(key)
         if cached is not None and cached[1] is index:
-            _INDEXES[key] = (max(cached[0], domain_id), index)
+            _INDEXES[key] = ((max(cached[0][0], domain_id), cached[0][1]), index)
 
 
 def customer_domain_index(session: Session, tenant_id: int) -> LookalikeIndex:
@@ -62,17 +65,17 @@ def _shared_index(session: Session, tenant_id: int) -> LookalikeIndex:
         fresh = key in _CHECKED
     if cached is not None and fresh:
         return cached[1]
-    # The newest domain id is the version: domains are added far more often than removed, and
-    # a removed one lingers in the index only until the cache entry expires.
-    version = session.scalars(select(CompanyDomain.id).where(
-        CompanyDomain.tenant_id == tenant_id).order_by(CompanyDomain.id.desc()).limit(1)
-    ).first() or 0
+    # The newest domain ids are the version: domains are added far more often than removed,
+    # and a removed one lingers in the index only until the cache entry expires.
+    newest = session.execute(_NEWEST, {"tenant": tenant_id}).one()
+    version = (newest[0] or 0, newest[1] or 0)
     with _LOCK:
         _CHECKED[key] = True
     if cached is not None and cached[0] == version:
         return cached[1]
-    domains = session.scalars(select(CompanyDomain.domain).where(
-        CompanyDomain.tenant_id == tenant_id)).all()
+    domains = [*session.scalars(select(CompanyDomain.domain).where(
+        CompanyDomain.tenant_id == tenant_id)),
+        *session.scalars(select(TenantDomain.domain).where(TenantDomain.tenant_id == tenant_id))]
     index = LookalikeIndex(domains)
     with _LOCK:
         _INDEXES[key] = (version, index)  # type: ignore[assignment]
@@ -93,3 +96,10 @@ def imitation_of(session: Session, row: Any) -> LookalikeMatch | None:
     if row.kind not in COMPANY_KINDS or row.company_id is not None:
         return None
     return imitated_domain(session, session.info["tenant_id"], row.registrable_domain)
+
+
+_NEWEST = select(
+    select(func.max(CompanyDomain.id)).where(
+        CompanyDomain.tenant_id == bindparam("tenant")).scalar_subquery(),
+    select(func.max(TenantDomain.id)).where(
+        TenantDomain.tenant_id == bindparam("tenant")).scalar_subquery())
