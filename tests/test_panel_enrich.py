@@ -78,6 +78,11 @@ def test_graph_throttling_shows_stored_data_with_a_note(setup: Any) -> None:
     answer = client.post("/api/panel/enrich", json=ITEM, headers=headers)
     assert answer.status_code == 200
     assert answer.json["view"]["notes"] == ["state.stored_only"]
+    asked = len(service.calls)
+    service.throttled = False
+    again = client.post("/api/panel/enrich", json=ITEM, headers=headers).json
+    # Retry-After: 5 is honoured: no call to Graph until it has passed
+    assert again["view"]["notes"] == ["state.stored_only"] and len(service.calls) == asked
     assert "Showing stored data" in answer.json["html"]
 
 

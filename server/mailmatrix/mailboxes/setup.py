@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from mailmatrix.mailboxes.backoff import GraphBackoff
 from mailmatrix.mailboxes.graph import GraphClient
 from mailmatrix.mailboxes.on_behalf_of import OnBehalfOf, OnBehalfOfSettings
 from mailmatrix.mailboxes.token_caches import token_caches_for
 
 ON_BEHALF_OF = "mailmatrix.on_behalf_of"
 GRAPH = "mailmatrix.graph"
+GRAPH_BACKOFF = "mailmatrix.graph_backoff"
 
 
 def init_app(app: Flask) -> None:
@@ -22,3 +24,4 @@ def init_app(app: Flask) -> None:
         token_caches=token_caches_for(str(app.config.get("REDIS_URL") or "") or None)) \
         if client_id and secret else None
     app.extensions[GRAPH] = GraphClient()
+    app.extensions[GRAPH_BACKOFF] = GraphBackoff()

@@ -20,7 +20,7 @@ from mailmatrix.customers.people_search import search_people
 from mailmatrix.customers.profile import profile
 from mailmatrix.mailboxes.graph import GraphError
 from mailmatrix.mailboxes.on_behalf_of import GraphAccessError
-from mailmatrix.mailboxes.setup import GRAPH, ON_BEHALF_OF
+from mailmatrix.mailboxes.setup import GRAPH, GRAPH_BACKOFF, ON_BEHALF_OF
 from mailmatrix.panel.catalog import ui_language
 from mailmatrix.panel.html import render_panel
 from mailmatrix.panel.office_item import MAX_HEADER, facts_of_office_item
@@ -132,8 +132,11 @@ def enriched_panel() -> tuple[Response, int]:
     item, facts = _open_message()
     notes: tuple[str, ...] = ()
     exchange, graph = current_app.extensions[ON_BEHALF_OF], current_app.extensions[GRAPH]
-    rest_id = str(item.get("restId") or "")
-    if caller.token and exchange is not None and rest_id:
+    backoff = current_app.extensions[GRAPH_BACKOFF]
+    rest_id, mailbox = str(item.get("restId") or ""), f"{caller.tid}.{caller.oid}"
+    if caller.token and exchange is not None and rest_id and backoff.waiting(mailbox):
+        notes = ("state.stored_only",)  # Microsoft asked us to wait: stored data meanwhile
+    elif caller.token and exchange is not None and rest_id:
         try:
             token = exchange.graph_token(caller.token, caller.tid, caller.oid)
             facts = graph.message_facts(token, rest_id, str(item.get("sharedOwner") or "")
@@ -141,7 +144,11 @@ def enriched_panel() -> tuple[Response, int]:
             history = graph.correspondence(token, facts.from_) if facts.from_ else []
             if history:  # the message itself is observed with the panel, once
                 observe_many(database_of(current_app), caller.principal, history)
-        except (GraphAccessError, GraphError):
+        except GraphError as error:
+            if error.retry_after:
+                backoff.back_off(mailbox, error.retry_after)
+            notes = ("state.stored_only",)
+        except GraphAccessError:
             notes = ("state.stored_only",)
     return _panel_answer(caller.principal, item, facts, notes)
 
