@@ -18,7 +18,7 @@ from mailmatrix.customers.db import database_of
 from mailmatrix.mailboxes.graph import GraphClient
 from mailmatrix.mailboxes.on_behalf_of import OnBehalfOf, OnBehalfOfSettings
 from mailmatrix.mailboxes.setup import GRAPH, ON_BEHALF_OF
-from tests.microsoft_fake import CLIENT_ID, EntraEndpoints, Microsoft
+from tests.microsoft_fake import CLIENT_ID, Answer, EntraEndpoints, Microsoft
 from tests.test_graph_mailbox import RECEIVED, SENT, Reply
 
 ME = {"emailAddress": "anna.becker@example-export.com", "displayName": "Anna Becker"}
@@ -91,3 +91,18 @@ def test_without_a_client_secret_the_stored_panel_is_all(setup: Any) -> None:
     app.extensions[ON_BEHALF_OF] = None
     answer = client.post("/api/panel/enrich", json=ITEM, headers=headers)
     assert answer.status_code == 200 and service.calls == []
+
+
+def test_missing_consent_says_so_and_shows_stored_data(setup: Any) -> None:
+    client, headers, service, app = setup
+    entra = EntraEndpoints()
+    entra.token_answer = Answer(400, {
+        "error": "invalid_grant", "error_codes": [65001], "suberror": "consent_required",
+        "error_description": "AADSTS65001: The user or administrator has not consented to use "
+                             "the application."})
+    app.extensions[ON_BEHALF_OF] = OnBehalfOf(OnBehalfOfSettings(CLIENT_ID, "secret"),
+                                              http_client=entra)
+    answer = client.post("/api/panel/enrich", json=ITEM, headers=headers)
+    assert answer.status_code == 200 and service.calls == []
+    assert answer.json["view"]["notes"] == ["state.consent_required"]
+    assert "administrator" in answer.json["html"] and "Li" in answer.json["html"]

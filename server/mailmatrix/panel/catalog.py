@@ -158,6 +158,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "state.loading": {ENGLISH: "Loading…", CHINESE: "加载中…"},
     "state.stored_only": {ENGLISH: "Showing stored data: the mailbox could not be reached.",
                           CHINESE: "显示已存数据：暂时无法连接邮箱。"},
+    "state.consent_required": {
+        ENGLISH: "Showing stored data: MailMatrix may not read this mailbox yet (your "
+                 "administrator grants it once for your organization).",
+        CHINESE: "显示已存数据：MailMatrix 尚无权读取此邮箱（需管理员为贵组织授权一次）。"},
     "state.sign_in": {ENGLISH: "Sign in to see who is writing.",
                       CHINESE: "请登录以查看发件人信息。"},
     "state.unsupported": {

@@ -148,8 +148,9 @@ def enriched_panel() -> tuple[Response, int]:
             if error.retry_after:
                 backoff.back_off(mailbox, error.retry_after)
             notes = ("state.stored_only",)
-        except GraphAccessError:
-            notes = ("state.stored_only",)
+        except GraphAccessError as error:
+            notes = ("state.consent_required",) if error.code == "consent_required" \
+                else ("state.stored_only",)
     return _panel_answer(caller.principal, item, facts, notes)
 
 
