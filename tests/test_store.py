@@ -103,3 +103,13 @@ def test_db_upgrade_command_creates_the_schema(runner, app) -> None:  # noqa: AN
     engine = sqlalchemy.create_engine(app.config["DATABASE_URL"])
     assert "addresses" in sqlalchemy.inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_the_migrations_build_exactly_the_models_schema(database) -> None:  # noqa: ANN001
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from mailmatrix.customers.models import Base
+
+    with database.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
