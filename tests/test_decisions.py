@@ -101,8 +101,9 @@ def test_a_pinned_primary_wins_over_the_rules(database, rep, two_identities) -> 
     confirm_link(database, rep, "liwei.private@gmail.com", two_identities)
     pin_primary(database, rep, two_identities, "liwei.private@gmail.com")
     seen(database, rep, 5, "Li Wei <li.wei@acme-gmbh.de>", "Contract")
-    assert profile(database, rep, "li.wei@acme-gmbh.de").primary == {
-        "address": "liwei.private@gmail.com", "reason": "pinned by you"}
+    primary = profile(database, rep, "li.wei@acme-gmbh.de").primary
+    assert (primary["address"], primary["reason"], primary["pinned"]) == (
+        "liwei.private@gmail.com", "pinned by you", True)
     pin_primary(database, rep, two_identities, None)
     with database.session(rep.tenant_id) as session:
         assert session.get(Person, two_identities).primary_raw == "li.wei@acme-gmbh.de"

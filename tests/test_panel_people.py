@@ -152,3 +152,11 @@ def test_warnings_and_headings_speak_the_ui_language(pane: Pane) -> None:
     assert "acme-grnbh.de 仿冒 acme-gmbh.de" in fraud["html"] and "发件人" in fraud["html"]
     sent = open_message(pane, 17, **{"from": ME, "to": [LI_WEI]})
     assert '<h2 id="mm-who">Recipient</h2>' in sent["html"]
+
+
+def test_the_primarys_reasons_are_worded_in_the_ui_language(pane: Pane) -> None:
+    open_message(pane, 18)
+    chinese = open_message(pane, 19, displayLanguage="zh-CN")
+    assert chinese["view"]["subject"]["primary"]["reasons"][0]["name"] == "kind"
+    assert "原因：企业邮箱" in chinese["html"]
+    assert "已用于 2 封正式事务邮件" in chinese["html"]

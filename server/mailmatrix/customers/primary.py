@@ -38,13 +38,32 @@ def preferred_form(row: Any, forms: Sequence[Any]) -> str:
     return max(forms, key=lambda form: (form.tag is None, form.count)).raw
 
 
-def primary_reason(best: Any, candidates: Sequence[Any]) -> str:
-    parts = [f"{best.kind} address"]
+def primary_reasons(best: Any, candidates: Sequence[Any]) -> list[tuple[str, dict[str, str]]]:
+    """Why ``best`` is the primary, as (reason, values) pairs a UI words in its language:
+    ("kind", {"kind"}), ("corporate-domain", {}), ("formal", {"count"}), ("last-seen",
+    {"date"})."""
+    reasons: list[tuple[str, dict[str, str]]] = [("kind", {"kind": best.kind})]
     if best.kind == "corporate" and any(row.kind != "corporate" for row in candidates):
-        parts[0] = "corporate domain"
+        reasons[0] = ("corporate-domain", {})
     if best.formal_count:
-        parts.append(f"used for {best.formal_count} formal-matter "
-                     f"message{'s' if best.formal_count != 1 else ''}")
+        reasons.append(("formal", {"count": str(best.formal_count)}))
     if len(candidates) > 1 and best.last_seen:
-        parts.append(f"last seen {best.last_seen:%Y-%m-%d}")
-    return "; ".join(parts)
+        reasons.append(("last-seen", {"date": f"{best.last_seen:%Y-%m-%d}"}))
+    return reasons
+
+
+def primary_reason(best: Any, candidates: Sequence[Any]) -> str:
+    """The reasons in English, for the command line and the JSON contract."""
+    return "; ".join(english_reason(name, values)
+                     for name, values in primary_reasons(best, candidates))
+
+
+def english_reason(name: str, values: dict[str, str]) -> str:
+    if name == "kind":
+        return f"{values['kind']} address"
+    if name == "formal":
+        count = int(values["count"])
+        return f"used for {count} formal-matter message{'s' if count != 1 else ''}"
+    if name == "last-seen":
+        return f"last seen {values['date']}"
+    return {"corporate-domain": "corporate domain", "pinned": "pinned by you"}[name]

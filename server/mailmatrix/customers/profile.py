@@ -25,7 +25,12 @@ from mailmatrix.customers.models import (
     User,
 )
 from mailmatrix.customers.notes import NoteView, notes_about
-from mailmatrix.customers.primary import is_candidate, preferred_form, primary_reason
+from mailmatrix.customers.primary import (
+    english_reason,
+    is_candidate,
+    preferred_form,
+    primary_reasons,
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class Profile:
     person: dict[str, object] | None = None
     company: dict[str, object] | None = None
     addresses: tuple[AddressView, ...] = ()
-    primary: dict[str, str] | None = None
+    primary: dict[str, Any] | None = None
     suggestions: tuple[dict[str, object], ...] = ()
     warnings: tuple[Warning, ...] = ()
     last_exchange: dict[str, str | None] = field(default_factory=dict)  # "in"/"out" -> ISO
@@ -107,16 +112,20 @@ def profile(database: Database, principal: Principal, address_text: str) -> Prof
         )
 
 
-def _primary(person: Person | None, rows: list[Address]) -> dict[str, str] | None:
-    """The primary for formal matters and why, told from the addresses' live counts."""
+def _primary(person: Person | None, rows: list[Address]) -> dict[str, Any] | None:
+    """The primary for formal matters and why, told from the addresses' live counts:
+    ``reason`` in English, ``reasons`` as (name, values) pairs for a UI to word."""
     if person is None or not person.primary_raw:
         return None
     if person.primary_pinned:
-        return {"address": person.primary_raw, "reason": "pinned by you"}
-    candidates = [row for row in rows if is_candidate(row)]
-    best = next((row for row in candidates if row.id == person.primary_address_id), None)
-    reason = primary_reason(best, candidates) if best is not None else ""
-    return {"address": person.primary_raw, "reason": reason}
+        reasons: list[tuple[str, dict[str, str]]] = [("pinned", {})]
+    else:
+        candidates = [row for row in rows if is_candidate(row)]
+        best = next((row for row in candidates if row.id == person.primary_address_id), None)
+        reasons = primary_reasons(best, candidates) if best is not None else []
+    return {"address": person.primary_raw, "pinned": bool(person.primary_pinned),
+            "reason": "; ".join(english_reason(name, values) for name, values in reasons),
+            "reasons": [{"name": name, "values": values} for name, values in reasons]}
 
 
 def _person_addresses(session: Session, row: Address, person: Person | None) -> list[Address]:

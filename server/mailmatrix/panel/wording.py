@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from mailmatrix.customers.profile import Warning
-from mailmatrix.panel.catalog import STRINGS, text
+from mailmatrix.panel.catalog import CHINESE, STRINGS, text
 from mailmatrix.panel.view import FollowUp
 from mailmatrix.tone.cautions import Caution
 
@@ -40,6 +41,16 @@ class Wording:
         matters = [self(f"matter.{item.strip()}") for item in
                    caution.details.get("matters", "").split(",") if item.strip()]
         return self(key, matters=", ".join(matters))
+
+    def primary_reason(self, primary: dict[str, Any]) -> str:
+        """Why an address is the primary, from the profile's (name, values) reasons."""
+        words = []
+        for reason in primary.get("reasons") or ():
+            values = dict(reason.get("values") or {})
+            if "kind" in values:
+                values["kind"] = self(f"kind.{values['kind']}")
+            words.append(self(f"reason.{reason.get('name')}", **values))
+        return ("；" if self.language == CHINESE else "; ").join(words)
 
     def matter(self, matter: str) -> str:
         return self(f"matter.{matter}")
