@@ -58,6 +58,8 @@ def test_a_lookalike_sender_is_warned_about_and_never_offered_a_reply(pane) -> N
     assert fraud["view"]["suspicious"] is True
     assert "imitates acme-gmbh.de" in fraud["html"]
     assert "verify by phone" in fraud["html"].lower()
+    # no customer facts that would lend the imitation credibility
+    assert "Primary for formal matters" not in fraud["html"]
     assert "How to reply" not in fraud["html"]
 
 

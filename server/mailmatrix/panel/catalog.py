@@ -37,6 +37,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "sender.primary_reason": {ENGLISH: "Why: {reason}", CHINESE: "原因：{reason}"},
     "reason.kind": {ENGLISH: "{kind} address", CHINESE: "{kind}"},
     "reason.corporate-domain": {ENGLISH: "corporate domain", CHINESE: "企业域名"},
+    "reason.formal-one": {ENGLISH: "used for 1 formal-matter message",
+                          CHINESE: "已用于 1 封正式事务邮件"},
     "reason.formal": {ENGLISH: "used for {count} formal-matter messages",
                       CHINESE: "已用于 {count} 封正式事务邮件"},
     "reason.last-seen": {ENGLISH: "last seen {date}", CHINESE: "最近往来 {date}"},

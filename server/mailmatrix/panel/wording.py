@@ -49,7 +49,10 @@ class Wording:
             values = dict(reason.get("values") or {})
             if "kind" in values:
                 values["kind"] = self(f"kind.{values['kind']}")
-            words.append(self(f"reason.{reason.get('name')}", **values))
+            name = str(reason.get("name"))
+            if name == "formal" and values.get("count") == "1":
+                name = "formal-one"
+            words.append(self(f"reason.{name}", **values))
         return ("；" if self.language == CHINESE else "; ").join(words)
 
     def matter(self, matter: str) -> str:
