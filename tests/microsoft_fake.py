@@ -11,6 +11,7 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask
 
 CLIENT_ID = "4a1f6c2e-8d3b-4c5e-9f70-2b6d8e1a3c94"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -123,3 +124,18 @@ class EntraEndpoints:
             "expires_in": 4787, "ext_expires_in": 4787,
             "access_token": f"graph-token-{self.issued}", "refresh_token": "0.AR8A-refresh",
             "client_info": base64.urlsafe_b64encode(client_info).rstrip(b"=").decode()})
+
+
+def app_trusting(microsoft: Microsoft, database_url: str) -> Flask:
+    """The app configured for our Entra registration, migrated, and trusting ``microsoft``'s
+    signing keys instead of fetching Microsoft's."""
+    from mailmatrix import create_app
+    from mailmatrix.auth.callers import KEYS
+    from mailmatrix.auth.entra import SigningKeys
+    from mailmatrix.customers.db import database_of
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "ENTRA_CLIENT_ID": CLIENT_ID,
+                      "DATABASE_URL": database_url})
+    database_of(app).upgrade()
+    app.extensions[KEYS] = SigningKeys(microsoft.keys_document)
+    return app

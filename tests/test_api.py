@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 
 from mailmatrix import create_app
 from mailmatrix.auth.callers import KEYS
-from mailmatrix.auth.entra import EntraSettings, SigningKeys, principal_for, verify_access_token
+from mailmatrix.auth.entra import EntraSettings, principal_for, verify_access_token
 from mailmatrix.customers.db import database_of
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.observe import observe
-from tests.microsoft_fake import CLIENT_ID, Microsoft
+from tests.microsoft_fake import CLIENT_ID, Microsoft, app_trusting
 
 OTHER_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a"
 
@@ -27,11 +27,7 @@ def microsoft() -> Microsoft:
 
 @pytest.fixture
 def api_app(tmp_path: Path, microsoft: Microsoft) -> Flask:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "ENTRA_CLIENT_ID": CLIENT_ID,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'api.sqlite3'}"})
-    database_of(app).upgrade()
-    app.extensions[KEYS] = SigningKeys(microsoft.keys_document)
-    return app
+    return app_trusting(microsoft, f"sqlite:///{tmp_path / 'api.sqlite3'}")
 
 
 @pytest.fixture

@@ -10,13 +10,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from mailmatrix import create_app
-from mailmatrix.auth.callers import KEYS
-from mailmatrix.auth.entra import SigningKeys
-from mailmatrix.customers.db import database_of
 from mailmatrix.web.outlook import OFFICE_JS
 from tests.browser import chromium_page, live_server, save_screenshot
-from tests.microsoft_fake import CLIENT_ID, Microsoft
+from tests.microsoft_fake import Microsoft, app_trusting
 
 ME = {"emailAddress": "anna.becker@example-export.com", "displayName": "Anna Becker"}
 BODY = "Dear Ms Becker,\nplease find our purchase order attached.\n\nKind regards\nLi Wei"
@@ -57,11 +53,7 @@ window.__select({json.dumps(first_item)});
 @pytest.fixture
 def pane_app(tmp_path: Path) -> tuple[Flask, Microsoft]:
     microsoft = Microsoft()
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "ENTRA_CLIENT_ID": CLIENT_ID,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'pane.sqlite3'}"})
-    database_of(app).upgrade()
-    app.extensions[KEYS] = SigningKeys(microsoft.keys_document)
-    return app, microsoft
+    return app_trusting(microsoft, f"sqlite:///{tmp_path / 'pane.sqlite3'}"), microsoft
 
 
 def serious_accessibility_problems(page: object) -> list[str]:

@@ -5,14 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from mailmatrix import create_app
-from mailmatrix.auth.callers import KEYS
-from mailmatrix.auth.entra import SigningKeys
-from mailmatrix.customers.db import database_of
-from tests.microsoft_fake import CLIENT_ID, Microsoft
+from tests.microsoft_fake import Microsoft, app_trusting
 
 ME = {"emailAddress": "anna.becker@example-export.com", "displayName": "Anna Becker"}
 LI_WEI = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
@@ -21,10 +16,7 @@ LI_WEI = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
 @pytest.fixture
 def pane(tmp_path: Path) -> tuple[FlaskClient, dict[str, str]]:
     microsoft = Microsoft()
-    app: Flask = create_app({"TESTING": True, "SECRET_KEY": "test", "ENTRA_CLIENT_ID": CLIENT_ID,
-                             "DATABASE_URL": f"sqlite:///{tmp_path / 'panel.sqlite3'}"})
-    database_of(app).upgrade()
-    app.extensions[KEYS] = SigningKeys(microsoft.keys_document)
+    app = app_trusting(microsoft, f"sqlite:///{tmp_path / 'panel.sqlite3'}")
     return app.test_client(), {"Authorization": f"Bearer {microsoft.token()}"}
 
 

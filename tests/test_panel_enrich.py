@@ -11,14 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mailmatrix import create_app
-from mailmatrix.auth.callers import KEYS
-from mailmatrix.auth.entra import SigningKeys
-from mailmatrix.customers.db import database_of
 from mailmatrix.mailboxes.graph import GraphClient
 from mailmatrix.mailboxes.on_behalf_of import OnBehalfOf, OnBehalfOfSettings
 from mailmatrix.mailboxes.setup import GRAPH, ON_BEHALF_OF
-from tests.microsoft_fake import CLIENT_ID, Answer, EntraEndpoints, Microsoft
+from tests.microsoft_fake import CLIENT_ID, Answer, EntraEndpoints, Microsoft, app_trusting
 from tests.test_graph_mailbox import RECEIVED, SENT, Reply
 
 ME = {"emailAddress": "anna.becker@example-export.com", "displayName": "Anna Becker"}
@@ -50,10 +46,7 @@ class GraphService:
 @pytest.fixture
 def setup(tmp_path: Path) -> tuple[FlaskClient, dict[str, str], GraphService, Flask]:
     microsoft = Microsoft()
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "ENTRA_CLIENT_ID": CLIENT_ID,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'enrich.sqlite3'}"})
-    database_of(app).upgrade()
-    app.extensions[KEYS] = SigningKeys(microsoft.keys_document)
+    app = app_trusting(microsoft, f"sqlite:///{tmp_path / 'enrich.sqlite3'}")
     app.extensions[ON_BEHALF_OF] = OnBehalfOf(OnBehalfOfSettings(CLIENT_ID, "secret"),
                                               http_client=EntraEndpoints())
     service = GraphService()

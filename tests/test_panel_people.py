@@ -10,12 +10,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from mailmatrix import create_app
-from mailmatrix.auth.callers import KEYS
-from mailmatrix.auth.entra import SigningKeys
 from mailmatrix.customers.db import EXTENSION_KEY, Database, database_of
 from mailmatrix.customers.models import AuditEvent
-from tests.microsoft_fake import CLIENT_ID, Microsoft
+from tests.microsoft_fake import Microsoft, app_trusting
 from tests.test_panel_api import LI_WEI, ME, open_message
 
 HOSTILE = '<img src=x onerror="alert(1)">'
@@ -30,11 +27,9 @@ def microsoft() -> Microsoft:
 @pytest.fixture
 def pane(database: Database, microsoft: Microsoft) -> Pane:
     """The API on SQLite and on PostgreSQL (the search's LIKE and lower() on both)."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "ENTRA_CLIENT_ID": CLIENT_ID,
-                      "DATABASE_URL": database.url})
+    app = app_trusting(microsoft, database.url)
     database_of(app).dispose()
-    app.extensions[EXTENSION_KEY] = database
-    app.extensions[KEYS] = SigningKeys(microsoft.keys_document)
+    app.extensions[EXTENSION_KEY] = database  # the one that checks every statement's tenant
     return app.test_client(), {"Authorization": f"Bearer {microsoft.token()}"}
 
 

@@ -62,9 +62,7 @@ def panel() -> tuple[Response, int]:
 def act() -> tuple[Response, int]:
     """One of the user's decisions from the panel; the pane re-renders afterwards."""
     principal = current_principal()
-    asked = request.get_json(silent=True)
-    if not isinstance(asked, dict):
-        return jsonify(error="bad_request", message="send the action as JSON"), 400
+    asked = _json_object("the action")
     action = str(asked.get("action", ""))
     handler = _ACTIONS.get(action)
     if handler is None:
@@ -107,9 +105,7 @@ _ACTIONS: dict[str, Callable[[Database, Principal, _Asked], object]] = {
 def people_search() -> tuple[Response, int]:
     """Persons to link the open sender to, by name or address, rendered for the pane."""
     principal = current_principal()
-    asked = request.get_json(silent=True)
-    if not isinstance(asked, dict):
-        return jsonify(error="bad_request", message="send the search as JSON"), 400
+    asked = _json_object("the search")
     try:
         exclude = int(asked.get("person_id") or 0) or None
     except (TypeError, ValueError):
@@ -163,10 +159,15 @@ def bad_request(error: _BadRequest) -> tuple[Response, int]:
     return jsonify(error="bad_request", message=str(error)), 400
 
 
+def _json_object(what: str) -> dict[str, Any]:
+    asked = request.get_json(silent=True)
+    if not isinstance(asked, dict):
+        raise _BadRequest(f"send {what} as a JSON object")
+    return asked
+
+
 def _open_message() -> tuple[dict[str, Any], MessageFacts]:
-    item = request.get_json(silent=True)
-    if not isinstance(item, dict):
-        raise _BadRequest("send the open message as JSON")
+    item = _json_object("the open message")
     try:
         return item, facts_of_office_item(item)
     except (TypeError, ValueError) as error:
