@@ -103,7 +103,8 @@ def test_pin_label_and_formal_channel_show_in_the_profile(
     run(runner, "decide", "formal-channel", "li.wei@acme-gmbh.de", "purchase order",
         "purchasing@acme-gmbh.de")
     shown = person_of(runner, "li.wei@acme-gmbh.de")
-    assert shown["primary"] == {"address": "li.wei@acme-trading.cn", "reason": "pinned by you"}
+    assert (shown["primary"]["address"], shown["primary"]["reason"]) == (
+        "li.wei@acme-trading.cn", "pinned by you")
     labels = {a["canonical"]: a["label"] for a in shown["addresses"]}
     assert labels["li.wei@acme-trading.cn"] == "China office"
     assert shown["company"]["formal_channels"] == {"purchase order": "purchasing@acme-gmbh.de"}
