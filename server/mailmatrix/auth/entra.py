@@ -67,13 +67,15 @@ def _fetch_json(url: str) -> dict[str, Any]:
 
 
 class SigningKeys:
-    """Microsoft's token-signing keys by ``kid``: fetched once a day, and again when a token
-    names a key we do not know (at most once a minute, so forged kids cannot make us hammer
-    Microsoft)."""
+    """An identity provider's token-signing keys (a JWK set) by ``kid``: fetched once a day,
+    and again when a token names a key we do not know (at most once a minute, so forged kids
+    cannot make us hammer the provider). Microsoft's by default; Google's the same way."""
 
     def __init__(self, fetch_json: Callable[[str], dict[str, Any]] = _fetch_json,
-                 url: str = KEYS_URL, clock: Callable[[], float] = time.monotonic) -> None:
+                 url: str = KEYS_URL, clock: Callable[[], float] = time.monotonic,
+                 publisher: str = "Microsoft") -> None:
         self._fetch, self._url, self._clock = fetch_json, url, clock
+        self.publisher = publisher
         self._keys: TTLCache[str, Any] = TTLCache(256, KEYS_LIFETIME, timer=clock)
         self._last_refresh: float | None = None
         self._lock = threading.Lock()
@@ -94,8 +96,9 @@ class SigningKeys:
         try:
             published = self._fetch(self._url)
         except (OSError, ValueError) as error:
-            raise TokenRejected("keys_unavailable", "Microsoft's signing keys could not be "
-                                f"fetched ({error.__class__.__name__}); try again", 503) from None
+            raise TokenRejected("keys_unavailable", f"{self.publisher}'s signing keys could not "
+                                f"be fetched ({error.__class__.__name__}); try again",
+                                503) from None
         for entry in published.get("keys", []):
             if entry.get("kty") == "RSA" and entry.get("kid") and entry.get("use", "sig") == "sig":
                 try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import Message
+from typing import Any
 
 from mailmatrix.mail_headers import decoded, header_text
 
@@ -79,3 +81,29 @@ def facts_from_email(message: Message, provenance: str = CLIENT_SUPPLIED) -> Mes
         body=_plain_body(message),
         provenance=provenance,
     )
+
+
+# Header name (lower case) -> MessageFacts field, for mailbox APIs that list headers as
+# name/value pairs (Graph's internetMessageHeaders, Gmail's payload.headers).
+HEADER_FIELDS = {"from": "from_", "sender": "sender", "reply-to": "reply_to", "to": "to",
+                 "cc": "cc", "date": "date", "message-id": "message_id",
+                 "in-reply-to": "in_reply_to", "references": "references", "subject": "subject"}
+
+
+def facts_from_header_list(headers: Iterable[dict[str, Any]], provenance: str,
+                           body: str | None = None) -> MessageFacts | None:
+    """Facts from ``[{"name": ..., "value": ...}]`` (the first of each header counts; every
+    Authentication-Results, topmost first); None without a From."""
+    values: dict[str, str] = {}
+    results = []
+    for header in headers:
+        name, value = str(header.get("name", "")).lower(), str(header.get("value", ""))
+        field = HEADER_FIELDS.get(name)
+        if field and field not in values:
+            values[field] = value
+        elif name == "authentication-results":
+            results.append(value)
+    if not values.get("from_"):
+        return None
+    return MessageFacts(**values, authentication_results=tuple(results), body=body,
+                        provenance=provenance)

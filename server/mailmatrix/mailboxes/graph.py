@@ -20,7 +20,7 @@ import requests
 
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.addresses.parse import parse_address
-from mailmatrix.customers.facts import FETCHED, VERIFIED, MessageFacts
+from mailmatrix.customers.facts import FETCHED, VERIFIED, MessageFacts, facts_from_header_list
 
 GRAPH = "https://graph.microsoft.com/v1.0"
 TIMEOUT = 5  # seconds: the panel shows stored data rather than wait longer
@@ -28,11 +28,6 @@ MESSAGE_FIELDS = ("internetMessageHeaders,internetMessageId,subject,from,sender,
                   "toRecipients,ccRecipients,receivedDateTime,sentDateTime,conversationId")
 HISTORY_FIELDS = ("internetMessageId,subject,from,sender,replyTo,toRecipients,ccRecipients,"
                   "receivedDateTime,sentDateTime,conversationId")
-HEADERS_KEPT = {"from": "from_", "sender": "sender", "reply-to": "reply_to", "to": "to",
-                "cc": "cc", "date": "date", "message-id": "message_id",
-                "in-reply-to": "in_reply_to", "references": "references", "subject": "subject"}
-
-
 class GraphError(Exception):
     def __init__(self, code: str, message: str, status: int, retry_after: int | None = None
                  ) -> None:
@@ -84,17 +79,9 @@ class GraphClient:
 def facts_of(message: dict[str, Any]) -> MessageFacts:
     """A Graph message as facts: its internet headers when Graph has them (received mail),
     else its structured fields (mail the user sent has no internet headers)."""
-    headers = message.get("internetMessageHeaders") or []
-    if headers:
-        values: dict[str, str] = {}
-        for header in headers:
-            field = HEADERS_KEPT.get(str(header.get("name", "")).lower())
-            if field and field not in values:
-                values[field] = str(header.get("value", ""))
-        results = tuple(str(header.get("value", "")) for header in headers
-                        if str(header.get("name", "")).lower() == "authentication-results")
-        if values.get("from_"):
-            return MessageFacts(**values, authentication_results=results, provenance=VERIFIED)
+    found = facts_from_header_list(message.get("internetMessageHeaders") or [], VERIFIED)
+    if found is not None:
+        return found
     moment = message.get("receivedDateTime") or message.get("sentDateTime")
     return MessageFacts(
         from_=_addresses([message.get("from")]), sender=_addresses([message.get("sender")]),

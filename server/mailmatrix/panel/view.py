@@ -24,6 +24,7 @@ from mailmatrix.tone.cautions import LOCAL_TIME, Caution, local_time_caution
 from mailmatrix.tone.hint import MessageForTone, ToneHint, tone_hint
 
 MAX_OTHERS = 5  # other participants profiled; a mailing list's hundred are not the point
+SUSPICIOUS = ("lookalike", "dmarc", "bank-details")  # warning kinds
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,13 @@ def build_panel(database: Database, principal: Principal, facts: MessageFacts, *
         direction=direction, subject=subject, others=others, tone=tone,
         days_since=days, follow_up=_follow_up(subject, days),
         local_time=_local_time(subject, tone, moment),
-        suspicious=bool(subject and any(w.kind in ("lookalike", "dmarc", "bank-details")
-                                        for w in subject.warnings)),
+        suspicious=bool(subject and is_suspicious(subject)),
         draft=draft, notes=notes)
+
+
+def is_suspicious(found: Profile) -> bool:
+    """An address whose messages may be a fraud: never offer to reply, verify by phone."""
+    return any(warning.kind in SUSPICIOUS for warning in found.warnings)
 
 
 def _participant(database: Database, principal: Principal, item: Seen) -> Participant:
