@@ -25,15 +25,17 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from mailmatrix.auth import callers
     from mailmatrix.customers import db
     from mailmatrix.mailboxes import setup as mailboxes
-    from mailmatrix.web import api, demo, health, outlook, sign_in
+    from mailmatrix.web import api, demo, gmail, health, outlook, sign_in
 
     db.init_app(app)
     mx_lookup.init_app(app)
     callers.init_app(app)
     mailboxes.init_app(app)
+    gmail.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(outlook.bp)
+    app.register_blueprint(gmail.bp)
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(demo.bp)
     return app

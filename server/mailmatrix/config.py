@@ -32,6 +32,12 @@ DEFAULTS: dict[str, object] = {
     # Redis (redis://host:6379/0) for what app processes share: users' Graph token caches.
     # Empty: each process keeps its own in memory.
     "REDIS_URL": "",
+    # Google Workspace: the Gmail add-on's OAuth client id, its service account
+    # (service-<project number>@gcp-sa-gsuiteaddons.iam.gserviceaccount.com) and this
+    # server's public HTTPS address, as the deployment descriptor names it.
+    "GOOGLE_CLIENT_ID": "",
+    "GOOGLE_SERVICE_ACCOUNT": "",
+    "PUBLIC_BASE_URL": "",
 }
 INSTANCE_CONFIG_FILE = "mailmatrix.cfg"
 

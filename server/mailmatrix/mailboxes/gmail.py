@@ -88,17 +88,18 @@ class GmailClient:
         return str(created.get("id") or ""), str(message.get("threadId") or thread_id)
 
     def correspondence(self, user_token: str, address: str, *, budget_seconds: float,
-                       limit: int = 20) -> list[MessageFacts]:
+                       limit: int = 20) -> tuple[list[MessageFacts], bool]:
         """Recent messages from or to ``address`` (``gmail.readonly`` only), as many as fit in
-        the time budget: a card cannot be updated later, so what is late is left out."""
+        the time budget (a card cannot be updated later, so what is late is left out), and
+        whether all of them were read."""
         deadline = time.monotonic() + budget_seconds
         query = f"from:{address} OR to:{address} newer_than:2y"
         listed = self._execute(self._service.users().messages().list(
             userId="me", q=query, maxResults=limit), user_token)
-        found = []
-        for entry in listed.get("messages") or []:
+        found, entries = [], listed.get("messages") or []
+        for entry in entries:
             if time.monotonic() >= deadline:
-                break
+                return found, False
             message = self._execute(self._service.users().messages().get(
                 userId="me", id=str(entry.get("id")), format="metadata",
                 metadataHeaders=HEADERS), user_token)
@@ -106,7 +107,7 @@ class GmailClient:
                                            VERIFIED)
             if facts is not None:
                 found.append(facts)
-        return found
+        return found, True
 
     def _execute(self, request: Any, user_token: str, message_token: str = "") -> dict[str, Any]:
         request.headers["Authorization"] = f"Bearer {user_token}"

@@ -44,7 +44,7 @@ def panel_card(view: PanelView, act: ActionMaker) -> dict[str, Any]:
     if subject and subject.suggestions:
         sections.append(_suggestions(view, subject, t, act))
     if subject and subject.person and not view.suspicious:
-        sections.append(_link_search(t, act))
+        sections.append(_link_search(subject, t, act))
     if subject and subject.person:
         sections.append(_notes(subject, t, act))
     if view.tone and not view.suspicious:
@@ -196,11 +196,12 @@ def _suggestions(view: PanelView, subject: Profile, t: Wording, act: ActionMaker
     return {"header": _escape(t("section.suggestions")), "widgets": widgets}
 
 
-def _link_search(t: Wording, act: ActionMaker) -> Section:
+def _link_search(subject: Profile, t: Wording, act: ActionMaker) -> Section:
     return {"header": _escape(t("section.link")), "collapsible": True,
             "uncollapsibleWidgetsCount": 0, "widgets": [
                 {"textInput": {"name": "q", "label": _escape(t("search.label"))}},
-                {"buttonList": {"buttons": [_button(t("action.search"), act("search"))]}}]}
+                {"buttonList": {"buttons": [_button(t("action.search"),
+                                                    act("search", address=subject.query))]}}]}
 
 
 def _notes(subject: Profile, t: Wording, act: ActionMaker) -> Section:

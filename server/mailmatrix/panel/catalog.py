@@ -140,6 +140,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "note.team": {ENGLISH: "Team", CHINESE: "团队可见"},
     "note.by": {ENGLISH: "{author}, {date}", CHINESE: "{author}，{date}"},
     "note.visibility": {ENGLISH: "Who sees it", CHINESE: "可见范围"},
+    "action.refresh": {ENGLISH: "Refresh", CHINESE: "刷新"},
     "action.insert_greeting": {ENGLISH: "Insert greeting", CHINESE: "插入问候语"},
     "action.verify_by_phone": {ENGLISH: "Do not reply: verify by phone first",
                                CHINESE: "请勿回复：先电话核实"},
@@ -170,6 +171,11 @@ STRINGS: dict[str, dict[str, str]] = {
         ENGLISH: "Showing stored data: MailMatrix may not read this mailbox yet (your "
                  "administrator grants it once for your organization).",
         CHINESE: "显示已存数据：MailMatrix 尚无权读取此邮箱（需管理员为贵组织授权一次）。"},
+    "state.open_a_message": {ENGLISH: "Open a message to see who is writing.",
+                             CHINESE: "打开一封邮件，查看发件人信息。"},
+    "state.history_partial": {
+        ENGLISH: "Only part of your past mail with them was read in time; refresh for the rest.",
+        CHINESE: "仅及时读取了部分往来邮件；刷新可读取其余部分。"},
     "state.sign_in": {ENGLISH: "Sign in to see who is writing.",
                       CHINESE: "请登录以查看发件人信息。"},
     "state.unsupported": {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -11,16 +10,15 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from mailmatrix.auth.callers import current_caller, current_principal
 from mailmatrix.auth.entra import TokenRejected
 from mailmatrix.auth.principal import Principal
-from mailmatrix.customers import decisions, notes
-from mailmatrix.customers.db import Database, database_of
+from mailmatrix.customers.db import database_of
 from mailmatrix.customers.facts import MessageFacts
-from mailmatrix.customers.notes import MAX_NOTE
 from mailmatrix.customers.observe import observe_many
 from mailmatrix.customers.people_search import search_people
 from mailmatrix.customers.profile import profile
 from mailmatrix.mailboxes.graph import GraphError
 from mailmatrix.mailboxes.on_behalf_of import GraphAccessError
 from mailmatrix.mailboxes.setup import GRAPH, GRAPH_BACKOFF, ON_BEHALF_OF
+from mailmatrix.panel.actions import ACTIONS, DecisionError, apply_action
 from mailmatrix.panel.catalog import ui_language
 from mailmatrix.panel.html import render_panel
 from mailmatrix.panel.office_item import MAX_HEADER, facts_of_office_item
@@ -64,41 +62,13 @@ def act() -> tuple[Response, int]:
     principal = current_principal()
     asked = _json_object("the action")
     action = str(asked.get("action", ""))
-    handler = _ACTIONS.get(action)
-    if handler is None:
+    if action not in ACTIONS:
         return jsonify(error="bad_request", message=f"unknown action {action!r}"), 400
     try:
-        handler(database_of(current_app), principal, _Asked(asked))
-    except (decisions.DecisionError, ValueError, TypeError) as error:
+        apply_action(database_of(current_app), principal, action, asked)
+    except (DecisionError, ValueError, TypeError) as error:
         return jsonify(error="bad_request", message=str(error)), 400
     return jsonify(ok=True), 200
-
-
-class _Asked:
-    """An action's fields, cut to size and typed."""
-
-    def __init__(self, asked: dict[str, Any]) -> None:
-        self.address = str(asked.get("address") or "")[:MAX_ADDRESS_LENGTH]
-        self.person = int(asked.get("person_id") or 0)
-        self.note = int(asked.get("note_id") or 0)
-        self.label = str(asked.get("label") or "")[:120] or None
-        self.text = str(asked.get("text") or "")[:MAX_NOTE + 1]
-        self.visibility = str(asked.get("visibility") or "team")
-
-
-_WHY = "from the panel"
-_ACTIONS: dict[str, Callable[[Database, Principal, _Asked], object]] = {
-    "confirm": lambda db, who, a: decisions.confirm_link(db, who, a.address, a.person, _WHY),
-    "reject": lambda db, who, a: decisions.reject_link(db, who, a.address, a.person, _WHY),
-    # "not this person": the address leaves the person and is never linked to it again
-    "unlink": lambda db, who, a: decisions.reject_link(db, who, a.address, a.person, _WHY),
-    "pin": lambda db, who, a: decisions.pin_primary(db, who, a.person, a.address or None),
-    "unpin": lambda db, who, a: decisions.pin_primary(db, who, a.person, None),
-    "label": lambda db, who, a: decisions.label_address(db, who, a.address, a.label),
-    "note": lambda db, who, a: notes.add_note(db, who, a.text, person_id=a.person,
-                                              visibility=a.visibility),
-    "delete-note": lambda db, who, a: notes.delete_note(db, who, a.note),
-}
 
 
 @bp.post("/people/search")

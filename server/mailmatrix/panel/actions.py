@@ -1,0 +1,59 @@
+"""The panel's decisions, one table for every client (the Outlook pane's JSON API and the Gmail
+card's buttons): a name and its values in, one service call out. Audited by the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers import decisions, notes
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.notes import MAX_NOTE
+from mailmatrix.panel.office_item import MAX_HEADER
+
+DecisionError = decisions.DecisionError
+WHY = "from the panel"
+
+
+@dataclass(frozen=True)
+class PanelAction:
+    """An action's values, cut to size and typed (ValueError/TypeError for nonsense)."""
+
+    address: str = ""
+    person: int = 0
+    note: int = 0
+    label: str | None = None
+    text: str = ""
+    visibility: str = "team"
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> PanelAction:
+        return cls(address=str(values.get("address") or "")[:MAX_HEADER],
+                   person=int(values.get("person_id") or values.get("person") or 0),
+                   note=int(values.get("note_id") or values.get("note") or 0),
+                   label=str(values.get("label") or "")[:120] or None,
+                   text=str(values.get("text") or "")[:MAX_NOTE + 1],
+                   visibility=str(values.get("visibility") or "team"))
+
+
+ACTIONS: dict[str, Callable[[Database, Principal, PanelAction], object]] = {
+    "confirm": lambda db, who, a: decisions.confirm_link(db, who, a.address, a.person, WHY),
+    "reject": lambda db, who, a: decisions.reject_link(db, who, a.address, a.person, WHY),
+    # "not this person": the address leaves the person and is never linked to it again
+    "unlink": lambda db, who, a: decisions.reject_link(db, who, a.address, a.person, WHY),
+    "pin": lambda db, who, a: decisions.pin_primary(db, who, a.person, a.address or None),
+    "unpin": lambda db, who, a: decisions.pin_primary(db, who, a.person, None),
+    "label": lambda db, who, a: decisions.label_address(db, who, a.address, a.label),
+    "note": lambda db, who, a: notes.add_note(db, who, a.text, person_id=a.person,
+                                              visibility=a.visibility),
+    "delete-note": lambda db, who, a: notes.delete_note(db, who, a.note),
+}
+
+
+def apply_action(database: Database, principal: Principal, name: str,
+                 values: Mapping[str, Any]) -> None:
+    """Raises KeyError for an unknown action, DecisionError/ValueError/TypeError for values
+    that cannot be applied."""
+    ACTIONS[name](database, principal, PanelAction.of(values))
