@@ -25,6 +25,7 @@ from mailmatrix.customers.export import export_graph
 from mailmatrix.customers.ingest import ingest_paths, input_size
 from mailmatrix.customers.profile import profile
 from mailmatrix.decide_cli import decide_group
+from mailmatrix.gmail_deployment import DeploymentError, render_deployment
 from mailmatrix.local_context import USER_OPTION, local_database_and_principal
 from mailmatrix.mx_lookup import mx_lookup_of
 from mailmatrix.web.demo_mailbox import seed_demo
@@ -128,6 +129,23 @@ def manifest_command(base_url: str, client_id: str, output: TextIO) -> None:
     try:
         output.write(render_manifest(Deployment(base_url, client_id)))
     except ManifestError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command("gmail-deployment")
+@click.option("--base-url", required=True, envvar="MAILMATRIX_PUBLIC_BASE_URL",
+              help="This server's public HTTPS address, e.g. https://mm.example.com")
+@click.option("--search-mailbox", is_flag=True,
+              help="Also ask for gmail.readonly (restricted: needs Google's verification) to "
+                   "learn past correspondence with a sender.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              show_default=True, help="Where to write the descriptor.")
+def gmail_deployment_command(base_url: str, search_mailbox: bool, output: TextIO) -> None:
+    """Write the Gmail add-on deployment descriptor (for gcloud workspace-add-ons
+    deployments create)."""
+    try:
+        output.write(render_deployment(base_url, search_mailbox=search_mailbox))
+    except DeploymentError as error:
         raise click.ClickException(str(error)) from None
 
 
