@@ -65,7 +65,8 @@ def search_results_card(language: str, matches: list[Any], address: str, act: Ac
         widgets.append({"decoratedText": {
             "topLabel": _escape(match.company or ""), "text": f"<b>{_escape(match.name)}</b>",
             "bottomLabel": _escape(", ".join(match.addresses)), "wrapText": True,
-            "button": _button(t("action.link_here", name=match.name),
+            # button labels are plain text: the name stays in the escaped text above it
+            "button": _button(t("action.confirm"),
                               act("confirm", address=address, person=match.id))}})
     if not widgets:
         widgets.append(_paragraph(_escape(t("search.none"))))
