@@ -11,7 +11,6 @@ rendered profile <= 150 ms median with a warm server. The browser part needs /us
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS, live_server  # noqa: E402
 from tests.microsoft_fake import CLIENT_ID, Microsoft  # noqa: E402
 from tests.test_pane_browser import item, office_stub  # noqa: E402
 
+from bench_panel_senders import senders_of  # noqa: E402
 from graph import generate_mbox  # noqa: E402
 from mailmatrix import create_app  # noqa: E402
 from mailmatrix.auth.callers import KEYS  # noqa: E402
@@ -38,15 +38,6 @@ from mailmatrix.auth.entra import (  # noqa: E402
 from mailmatrix.customers.db import database_of  # noqa: E402
 from mailmatrix.customers.ingest import ingest_paths  # noqa: E402
 from mailmatrix.web.outlook import OFFICE_JS  # noqa: E402
-
-
-def senders_of(mbox: Path, count: int) -> list[dict[str, str]]:
-    found = []
-    for line in mbox.read_text(encoding="utf-8").splitlines():
-        if line.startswith("From: "):
-            name, _, address = line[6:].rpartition(" <")
-            found.append({"displayName": name.strip('"'), "emailAddress": address.rstrip(">")})
-    return random.Random(3).sample(found, min(count, len(found)))
 
 
 def fulfil_with(script: str):  # noqa: ANN201 - a Playwright route handler

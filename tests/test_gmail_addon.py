@@ -283,10 +283,37 @@ def test_a_suggestion_is_confirmed_then_an_address_pinned_and_unlinked(app, goog
                if label == "Use for formal matters")
     app.extensions[GMAIL].use(GmailService((200, gmail_message(home, body="hi"))).client())
     (pinned,) = cards_in(click(app, google, pin))
-    assert "pinned by you" in texts(pinned) and "Let MailMatrix choose" in buttons(pinned)
+    assert "pinned by you" in texts(pinned)
     app.extensions[GMAIL].use(GmailService((200, gmail_message(home, body="hi"))).client())
-    (apart,) = cards_in(click(app, google, buttons(pinned)["Not this person"]))
+    (unpinned,) = cards_in(click(app, google, buttons(pinned)["Let MailMatrix choose"]))
+    assert "pinned by you" not in texts(unpinned)
+    app.extensions[GMAIL].use(GmailService((200, gmail_message(home, body="hi"))).client())
+    (apart,) = cards_in(click(app, google, buttons(unpinned)["Not this person"]))
     assert "li.wei@acme-gmbh.de" not in texts(apart)
+
+
+def test_a_suggestion_is_rejected_and_never_offered_again(app, google) -> None:  # noqa: ANN001
+    home = "Li Wei <liwei.home@gmail.com>"
+    open_message(app, google, gmail_message(LI_WEI, body=BODY))
+    card, _ = open_message(app, google, gmail_message(home, "samples", "hi Anna :) Li",
+                                                      message_id="<s1@gmail.com>"))
+    app.extensions[GMAIL].use(GmailService((200, gmail_message(home, body="hi"))).client())
+    (after,) = cards_in(click(app, google, buttons(card)["Not the same person"]))
+    assert "Waiting for your decision" not in texts(after)
+    again, _ = open_message(app, google, gmail_message(home, "more", "hi again",
+                                                       message_id="<s2@gmail.com>"))
+    assert "Same person" not in buttons(again)
+
+
+def test_refresh_reads_the_message_again(app, google) -> None:  # noqa: ANN001
+    service = GmailService((500, {"error": {"code": 500, "message": "backend"}}))
+    app.extensions[GMAIL].use(service.client())
+    failed = post(app.test_client(), google, "/gmail/message",
+                  event(google, message_id="msg-f:1")).json
+    (card,) = cards_in(failed)
+    app.extensions[GMAIL].use(GmailService((200, gmail_message(LI_WEI, body=BODY))).client())
+    (fresh,) = cards_in(click(app, google, buttons(card)["Refresh"]))
+    assert "Li Wei" in texts(fresh)
 
 
 def test_the_sender_is_linked_to_a_person_found_by_search(app, google) -> None:  # noqa: ANN001
