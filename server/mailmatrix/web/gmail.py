@@ -105,8 +105,9 @@ def action() -> Response:
         return _notify(str(refused))
     values, handler = signed.values, signed.handler
     if handler in ACTIONS:
-        values = {**values, "text": call.event.inputs.get("note", ""),
-                  "visibility": call.event.inputs.get("visibility", "team")}
+        if handler == "note":  # what the user typed, from the card's form
+            values = {**values, "text": call.event.inputs.get("note", ""),
+                      "visibility": call.event.inputs.get("visibility", "team")}
         try:
             apply_action(database_of(current_app), call.principal, handler, values)
         except (DecisionError, ValueError, TypeError) as error:
