@@ -29,6 +29,7 @@ from tests.google_fake import (
 
 LI_WEI = "Li Wei <li.wei@acme-gmbh.de>"
 BODY = "Dear Ms Becker,\n\nplease find our purchase order 4411 attached.\n\nKind regards\nLi Wei"
+HOME = "Li Wei <liwei.home@gmail.com>"
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
@@ -102,6 +103,22 @@ def click(app: Flask, google: Google, action: dict[str, Any], **more: Any) -> An
                         parameters=parameters, **more))
     assert answer.status_code == 200, answer.json
     return answer.json
+
+
+def click_reading(app: Flask, google: Google, action: dict[str, Any], sender: str,
+                  **more: Any) -> dict[str, Any]:
+    """Click a decision button: the card is rendered again, reading the message anew."""
+    app.extensions[GMAIL].use(GmailService((200, gmail_message(sender, body="hi"))).client())
+    (card,) = cards_in(click(app, google, action, **more))
+    return card
+
+
+def home_suggestion(app: Flask, google: Google) -> dict[str, Any]:
+    """Li Wei known at work; his Gmail then writes, suggested as his."""
+    open_message(app, google, gmail_message(LI_WEI, body=BODY))
+    card, _ = open_message(app, google, gmail_message(HOME, "samples", "hi Anna :) Li",
+                                                      message_id="<s1@gmail.com>"))
+    return card
 
 
 # -- the open message ------------------------------------------------------------------------
@@ -260,47 +277,31 @@ def test_an_expired_button_is_refused(app, google, monkeypatch: pytest.MonkeyPat
 
 def test_a_note_is_added_from_the_card_and_shown_as_text(app, google) -> None:  # noqa: ANN001
     card, _ = open_message(app, google, gmail_message(LI_WEI, body=BODY))
-    app.extensions[GMAIL].use(GmailService((200, gmail_message(LI_WEI, body=BODY))).client())
-    answer = click(app, google, buttons(card)["Add note"],
-                   inputs={"note": f"call first {HOSTILE}", "visibility": "private"})
-    (updated,) = cards_in(answer)
+    updated = click_reading(app, google, buttons(card)["Add note"], LI_WEI,
+                            inputs={"note": f"call first {HOSTILE}", "visibility": "private"})
     assert "call first &lt;img" in texts(updated) and HOSTILE not in texts(updated)
     assert "Only me" in texts(updated)
-    app.extensions[GMAIL].use(GmailService((200, gmail_message(LI_WEI, body=BODY))).client())
-    (after,) = cards_in(click(app, google, buttons(updated)["Delete note"]))
+    after = click_reading(app, google, buttons(updated)["Delete note"], LI_WEI)
     assert "call first" not in texts(after)
 
 
 def test_a_suggestion_is_confirmed_then_an_address_pinned_and_unlinked(app, google) -> None:  # noqa: ANN001
-    home = "Li Wei <liwei.home@gmail.com>"
-    open_message(app, google, gmail_message(LI_WEI, body=BODY))
-    card, _ = open_message(app, google, gmail_message(home, "samples", "hi Anna :) Li",
-                                                      message_id="<s1@gmail.com>"))
-    app.extensions[GMAIL].use(GmailService((200, gmail_message(home, body="hi"))).client())
-    (linked,) = cards_in(click(app, google, buttons(card)["Same person"]))
+    linked = click_reading(app, google, buttons(home_suggestion(app, google))["Same person"],
+                           HOME)
     assert "li.wei@acme-gmbh.de" in texts(linked) and "liweihome@gmail.com" not in texts(linked)
-    pin = next(action for label, action in buttons(linked).items()
-               if label == "Use for formal matters")
-    app.extensions[GMAIL].use(GmailService((200, gmail_message(home, body="hi"))).client())
-    (pinned,) = cards_in(click(app, google, pin))
+    pinned = click_reading(app, google, buttons(linked)["Use for formal matters"], HOME)
     assert "pinned by you" in texts(pinned)
-    app.extensions[GMAIL].use(GmailService((200, gmail_message(home, body="hi"))).client())
-    (unpinned,) = cards_in(click(app, google, buttons(pinned)["Let MailMatrix choose"]))
+    unpinned = click_reading(app, google, buttons(pinned)["Let MailMatrix choose"], HOME)
     assert "pinned by you" not in texts(unpinned)
-    app.extensions[GMAIL].use(GmailService((200, gmail_message(home, body="hi"))).client())
-    (apart,) = cards_in(click(app, google, buttons(unpinned)["Not this person"]))
+    apart = click_reading(app, google, buttons(unpinned)["Not this person"], HOME)
     assert "li.wei@acme-gmbh.de" not in texts(apart)
 
 
 def test_a_suggestion_is_rejected_and_never_offered_again(app, google) -> None:  # noqa: ANN001
-    home = "Li Wei <liwei.home@gmail.com>"
-    open_message(app, google, gmail_message(LI_WEI, body=BODY))
-    card, _ = open_message(app, google, gmail_message(home, "samples", "hi Anna :) Li",
-                                                      message_id="<s1@gmail.com>"))
-    app.extensions[GMAIL].use(GmailService((200, gmail_message(home, body="hi"))).client())
-    (after,) = cards_in(click(app, google, buttons(card)["Not the same person"]))
+    card = home_suggestion(app, google)
+    after = click_reading(app, google, buttons(card)["Not the same person"], HOME)
     assert "Waiting for your decision" not in texts(after)
-    again, _ = open_message(app, google, gmail_message(home, "more", "hi again",
+    again, _ = open_message(app, google, gmail_message(HOME, "more", "hi again",
                                                        message_id="<s2@gmail.com>"))
     assert "Same person" not in buttons(again)
 
@@ -311,8 +312,8 @@ def test_refresh_reads_the_message_again(app, google) -> None:  # noqa: ANN001
     failed = post(app.test_client(), google, "/gmail/message",
                   event(google, message_id="msg-f:1")).json
     (card,) = cards_in(failed)
-    app.extensions[GMAIL].use(GmailService((200, gmail_message(LI_WEI, body=BODY))).client())
-    (fresh,) = cards_in(click(app, google, buttons(card)["Refresh"]))
+    assert "Something went wrong" in texts(card)
+    fresh = click_reading(app, google, buttons(card)["Refresh"], LI_WEI)
     assert "Li Wei" in texts(fresh)
 
 
@@ -323,10 +324,8 @@ def test_the_sender_is_linked_to_a_person_found_by_search(app, google) -> None: 
     found = click(app, google, buttons(card)["Search"], inputs={"q": "li wei"})
     (results,) = cards_in(found)
     assert "<b>Li Wei</b>" in texts(results)
-    link = buttons(results)["Same person"]
-    app.extensions[GMAIL].use(GmailService((200, gmail_message("W. L. <wl.1987@web.de>",
-                                                               body="hi"))).client())
-    (linked,) = cards_in(click(app, google, link))
+    linked = click_reading(app, google, buttons(results)["Same person"],
+                           "W. L. <wl.1987@web.de>")
     assert "li.wei@acme-gmbh.de" in texts(linked) and "wl.1987@web.de" in texts(linked)
 
 
@@ -362,11 +361,7 @@ def test_reply_formally_asks_for_the_compose_scope_when_missing(app, google) -> 
 # -- compose ---------------------------------------------------------------------------------
 
 def _linked_home_address(app: Flask, google: Google) -> None:
-    open_message(app, google, gmail_message(LI_WEI, body=BODY))
-    card, _ = open_message(app, google, gmail_message("Li Wei <liwei.home@gmail.com>", "hi",
-                                                      "hi Anna", message_id="<h1@gmail.com>"))
-    app.extensions[GMAIL].use(GmailService((200, gmail_message(LI_WEI, body="x"))).client())
-    click(app, google, buttons(card)["Same person"])
+    click_reading(app, google, buttons(home_suggestion(app, google))["Same person"], HOME)
 
 
 def test_compose_swaps_in_the_primary_and_keeps_the_other_recipients(app, google) -> None:  # noqa: ANN001
