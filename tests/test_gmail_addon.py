@@ -390,3 +390,16 @@ def test_compose_inserts_the_greeting_at_the_cursor(app, google) -> None:  # noq
     assert "Wei" in greeting  # for the recipient, in their name
     assert body["type"] == "IN_PLACE_INSERT"
     assert body["insertContents"] == [{"content": f"{greeting}\n", "contentType": "TEXT"}]
+
+
+def test_tokens_never_reach_the_logs(app, google, caplog: pytest.LogCaptureFixture) -> None:  # noqa: ANN001
+    caplog.set_level("DEBUG")
+    body = event(google, message_id="msg-f:1")
+    service = GmailService((200, gmail_message(LI_WEI, body=BODY)))
+    app.extensions[GMAIL].use(service.client())
+    post(app.test_client(), google, "/gmail/message", body)
+    post(app.test_client(), google, "/gmail/homepage", body, exp=1_000_000)  # refused
+    logged = caplog.text
+    secrets = ("ya29.user-oauth-token", "message-access-token",
+               body["authorizationEventObject"]["userIdToken"][:40])
+    assert not any(secret in logged for secret in secrets)
