@@ -32,21 +32,24 @@ from mailmatrix.customers.upsert import insert_missing
 
 
 def link_first_sight(session: Session, tenant_id: int, states: Sequence[AddressState],
-                     names: dict[str, str], now: datetime) -> tuple[set[int], set[int]]:
+                     names: dict[str, str], now: datetime, owner: int | None = None
+                     ) -> tuple[set[int], set[int]]:
     """Companies and persons for the addresses of ``states`` that have none yet (``names``:
-    the display name each was first seen with). Returns the persons and companies made or
-    joined, whose summaries must be brought up to date."""
+    the display name each was first seen with). A new person is owned by ``owner``, the user
+    whose mail brought them in (an admin reassigns). Returns the persons and companies made
+    or joined, whose summaries must be brought up to date."""
     companies = _attach_companies(session, tenant_id, states, now)
     waiting = [state for state in states if state.kind != "role" and state.person_id is None]
     plus = [state for state in waiting if linking.may_be_plus_address(state)]
-    persons = _new_persons(session, tenant_id, [s for s in waiting if s not in plus], names, now)
+    persons = _new_persons(session, tenant_id, [s for s in waiting if s not in plus], names, now,
+                           owner)
     for state in plus:  # after the others: the base mailbox may be new in this batch too
         row = session.get(Address, state.id)
         if row is not None and linking.link_plus_address(session, row):
             state.person_id, state.link_rule = row.person_id, row.link_rule
             persons.add(row.person_id)  # type: ignore[arg-type]
     persons |= _new_persons(session, tenant_id,
-                            [s for s in plus if s.person_id is None], names, now)
+                            [s for s in plus if s.person_id is None], names, now, owner)
     return persons, companies
 
 
@@ -127,7 +130,7 @@ def _domain_links(session: Session, tenant_id: int, domains: list[str]
 
 
 def _new_persons(session: Session, tenant_id: int, states: list[AddressState],
-                 names: dict[str, str], now: datetime) -> set[int]:
+                 names: dict[str, str], now: datetime, owner: int | None) -> set[int]:
     """``first-seen``: a person for each address, then ``same-name`` offers for those whose
     name an earlier person already has."""
     if not states:
@@ -137,7 +140,8 @@ def _new_persons(session: Session, tenant_id: int, states: list[AddressState],
         name = names.get(state.canonical, "")
         rows.append({"tenant_id": tenant_id, "display_name": name or state.canonical,
                      "names": [name] if name else [], "name_key": name_key(name),
-                     "company_id": state.company_id, "created_at": now, "updated_at": now})
+                     "company_id": state.company_id, "owner_user_id": owner,
+                     "created_at": now, "updated_at": now})
     made = session.execute(
         insert(Person.__table__).returning(Person.__table__.c.id, sort_by_parameter_order=True),
         rows).scalars().all()

@@ -57,6 +57,10 @@ class Tenant(Base):
     name: Mapped[str] = mapped_column(String(255), default="")
     visibility_policy: Mapped[str] = mapped_column(String(16), default="team")  # team | owner
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    audit_views: Mapped[bool] = mapped_column(Boolean, default=False)  # log profile views
+    retention_months: Mapped[int | None] = mapped_column(Integer)  # None: keep observations
+    # The key of the suppression list's hashes: erased addresses are kept only as HMACs
+    suppression_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class TenantDomain(TenantScoped, Base):
@@ -300,6 +304,32 @@ class Note(TenantScoped, Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Share(TenantScoped, Base):
+    """A customer (person) an owner shared with a colleague, under the ``owner`` policy."""
+
+    __tablename__ = "shares"
+    __table_args__ = (UniqueConstraint("tenant_id", "person_id", "user_id"),
+                      Index("ix_shares_user", "tenant_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Suppression(TenantScoped, Base):
+    """An erased address, never learned again until an admin lifts it: only a keyed hash of
+    its canonical form is kept, so the list itself holds no personal data in clear."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (UniqueConstraint("tenant_id", "address_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEvent(TenantScoped, Base):

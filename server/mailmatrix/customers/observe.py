@@ -236,7 +236,7 @@ class _Batch:
                        state.kind in COMPANY_KINDS and state.company_id is None)]
         self.fresh = {state.canonical for state in waiting if state.person_id is None}
         persons, companies = link_first_sight(self.session, self.tenant_id, waiting, names,
-                                              self.now)
+                                              self.now, owner=self.principal.user_id)
         self.touched.linked |= persons
         self.touched.companies |= companies
 

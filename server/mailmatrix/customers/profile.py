@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, classify_address
 from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.access import PROTECTIVE_WARNINGS, sees_fully
+from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
 from mailmatrix.customers.lookalikes import customer_domain_index
 from mailmatrix.customers.models import (
@@ -22,6 +24,7 @@ from mailmatrix.customers.models import (
     Participant,
     Person,
     Suggestion,
+    Tenant,
     User,
 )
 from mailmatrix.customers.notes import NoteView, notes_about
@@ -71,6 +74,7 @@ class Profile:
     last_out_matters: tuple[str, ...] = ()  # formal matters of the last message to them
     their_utc_offset_minutes: int | None = None  # from the Date of their last message
     notes: tuple[NoteView, ...] = ()
+    restricted: bool = False  # a colleague's customer under the owner policy: protective facts
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -88,28 +92,68 @@ def profile(database: Database, principal: Principal, address_text: str) -> Prof
         warnings = list(_lookalike_warnings(session, principal, report))
         if found is None:
             return Profile(address_text, report.as_dict(), False, warnings=tuple(warnings))
-        row, person, company, owner = found
-        rows = _person_addresses(session, row, person)
+        row, person, company, owner, policy, audit_views = found
         warnings += _message_warnings(session, row)
-        warnings += _name_reuse_warnings(session, row, person)
-        last = session.execute(_LAST_EXCHANGE, {"tenant": row.tenant_id,
-                                                "ids": [item.id for item in rows]}).one()
-        return Profile(
-            query=address_text,
-            classification=report.as_dict(),
-            known=True,
-            person=_person_dict(person, owner),
-            company=_company_dict(session, company),
-            addresses=_address_views(session, rows, person),
-            primary=_primary(person, rows),
-            suggestions=tuple(_suggestions(session, row, person)),
-            warnings=tuple(warnings),
-            last_exchange={"in": iso_utc(last.last_in), "out": iso_utc(last.last_out)},
-            last_out_matters=tuple(last.out_matters or ()) if last.last_out else (),
-            their_utc_offset_minutes=last.their_offset,
-            notes=notes_about(session, principal, person.id if person else None,
-                              company.id if company else None),
-        )
+        if not sees_fully(session, principal, policy, person, company):
+            found_profile = _restricted(address_text, report, row, person, company, owner,
+                                        warnings)
+        else:
+            found_profile = _full(session, principal, address_text, report, row, person,
+                                  company, owner, warnings)
+    if audit_views:
+        _record_view(database, principal, row)
+    return found_profile
+
+
+def _full(session: Session, principal: Principal, address_text: str, report: AddressReport,
+          row: Address, person: Person | None, company: Company | None, owner: User | None,
+          warnings: list[Warning]) -> Profile:
+    rows = _person_addresses(session, row, person)
+    warnings = warnings + _name_reuse_warnings(session, row, person)
+    last = session.execute(_LAST_EXCHANGE, {"tenant": row.tenant_id,
+                                            "ids": [item.id for item in rows]}).one()
+    return Profile(
+        query=address_text,
+        classification=report.as_dict(),
+        known=True,
+        person=_person_dict(person, owner),
+        company=_company_dict(session, company),
+        addresses=_address_views(session, rows, person),
+        primary=_primary(person, rows),
+        suggestions=tuple(_suggestions(session, row, person)),
+        warnings=tuple(warnings),
+        last_exchange={"in": iso_utc(last.last_in), "out": iso_utc(last.last_out)},
+        last_out_matters=tuple(last.out_matters or ()) if last.last_out else (),
+        their_utc_offset_minutes=last.their_offset,
+        notes=notes_about(session, principal, person.id if person else None,
+                          company.id if company else None),
+    )
+
+
+def _restricted(address_text: str, report: AddressReport, row: Address, person: Person | None,
+                company: Company | None, owner: User | None, warnings: list[Warning]
+                ) -> Profile:
+    """A colleague's customer: that it is known, whose it is, and what protects money; not
+    notes, labels, history or their other addresses."""
+    shown = AddressView(address=address_text, canonical=row.canonical, kind=row.kind,
+                        provider=row.provider, hosting=row.hosting, label=None, primary=False,
+                        link_state=None, first_seen=None, last_seen=None)
+    return Profile(
+        query=address_text, classification=report.as_dict(), known=True,
+        person=_person_dict(person, owner) | {"customer_type": None} if person else None,
+        company={"id": company.id, "name": company.name, "domains": [], "customer_type": None,
+                 "customer_type_reason": None, "formal_channels": {},
+                 "domain_suggestions": []} if company else None,
+        addresses=(shown,),
+        warnings=tuple(w for w in warnings if w.kind in PROTECTIVE_WARNINGS),
+        restricted=True)
+
+
+def _record_view(database: Database, principal: Principal, row: Address) -> None:
+    """The tenant logs who looked at which customer."""
+    with database.session(principal.tenant_id) as session:
+        record_change(session, principal, "view", "address", row.id, {},
+                      {"person_id": row.person_id})
 
 
 def _primary(person: Person | None, rows: list[Address]) -> dict[str, Any] | None:
@@ -246,7 +290,8 @@ def _tenant(column: Any) -> Any:
     return column == bindparam("tenant")
 
 
-_SENDER = (select(Address, Person, Company, User)
+_SENDER = (select(Address, Person, Company, User, Tenant.visibility_policy, Tenant.audit_views)
+           .join(Tenant, Tenant.id == Address.tenant_id)
            .outerjoin(Person, Person.id == Address.person_id)
            .outerjoin(Company, Company.id == func.coalesce(Person.company_id, Address.company_id))
            .outerjoin(User, User.id == func.coalesce(Person.owner_user_id,

@@ -1,0 +1,58 @@
+"""Who sees which customer. A tenant's ``team`` policy shows every customer to every member;
+under ``owner`` a member sees a full profile only for customers they own, that are shared
+with them, or that nobody owns yet; admins see all. Everyone still sees the protective facts
+(known or not, lookalike, Reply-To, DMARC, bank-detail warnings, who the owner is)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.db import Database
+from mailmatrix.customers.decisions import DecisionError
+from mailmatrix.customers.models import Address, Company, Person, Share, Tenant
+
+PROTECTIVE_WARNINGS = ("lookalike", "reply-to", "dmarc", "bank-details")
+
+
+class AccessDenied(DecisionError):
+    """The caller may not see or change this customer (HTTP 403)."""
+
+
+def sees_fully(session: Session, principal: Principal, policy: str, person: Person | None,
+               company: Company | None) -> bool:
+    if policy != "owner" or principal.role == "admin":
+        return True
+    owners = {person.owner_user_id if person else None,
+              company.owner_user_id if company else None} - {None}
+    if not owners or principal.user_id in owners:
+        return True
+    return person is not None and session.scalar(select(Share.id).where(
+        Share.tenant_id == principal.tenant_id, Share.person_id == person.id,
+        Share.user_id == principal.user_id)) is not None
+
+
+def require_full_access(database: Database, principal: Principal, *,
+                        person_id: int | None = None, address: str | None = None) -> None:
+    """Raises AccessDenied when the caller may not change this person (or the person of this
+    canonical address) under the tenant's policy."""
+    if principal.role == "admin":
+        return
+    with database.reading(principal.tenant_id) as session:
+        policy = session.scalar(select(Tenant.visibility_policy).where(
+            Tenant.id == principal.tenant_id))
+        if policy != "owner":
+            return
+        ids = [person_id] if person_id else []
+        if address:
+            ids += [found for found in session.scalars(select(Address.person_id).where(
+                Address.tenant_id == principal.tenant_id, Address.canonical == address))
+                if found]
+        for found in ids:
+            person = session.get(Person, found)
+            if person is None or person.tenant_id != principal.tenant_id:
+                continue
+            company = session.get(Company, person.company_id) if person.company_id else None
+            if not sees_fully(session, principal, policy, person, company):
+                raise AccessDenied("this customer belongs to a colleague: ask them to share it")
