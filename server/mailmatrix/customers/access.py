@@ -10,14 +10,11 @@ from sqlalchemy.orm import Session
 
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
-from mailmatrix.customers.decisions import DecisionError
+from mailmatrix.customers.errors import AccessDenied
 from mailmatrix.customers.models import Address, Company, Person, Share, Tenant
 
 PROTECTIVE_WARNINGS = ("lookalike", "reply-to", "dmarc", "bank-details")
-
-
-class AccessDenied(DecisionError):
-    """The caller may not see or change this customer (HTTP 403)."""
+__all__ = ["AccessDenied", "PROTECTIVE_WARNINGS", "require_full_access", "sees_fully"]
 
 
 def sees_fully(session: Session, principal: Principal, policy: str, person: Person | None,

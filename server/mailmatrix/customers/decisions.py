@@ -20,6 +20,7 @@ from mailmatrix.customers.address_rows import COMPANY_KINDS
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.domain_joins import suggest_domain_joins
+from mailmatrix.customers.errors import DecisionError
 from mailmatrix.customers.lookalikes import remember_customer_domain
 from mailmatrix.customers.models import (
     Address,
@@ -34,10 +35,6 @@ from mailmatrix.customers.summaries import choose_primary
 from mailmatrix.customers.upsert import get_or_create
 
 MUST_LINK, CANNOT_LINK, UNLINK, UNDO = "must-link", "cannot-link", "unlink", "undo"
-
-
-class DecisionError(ValueError):
-    """A decision that cannot be applied (unknown address or person, nothing to undo)."""
 
 
 def confirm_link(database: Database, principal: Principal, address: str, person_id: int,

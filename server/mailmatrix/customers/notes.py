@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
-from mailmatrix.customers.decisions import DecisionError
+from mailmatrix.customers.errors import DecisionError
 from mailmatrix.customers.models import Company, Note, Person, User
 
 MAX_NOTE = 2000  # characters: a note, not a document

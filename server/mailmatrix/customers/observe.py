@@ -37,6 +37,7 @@ from mailmatrix.customers.db import Database
 from mailmatrix.customers.domain_joins import suggest_domain_joins
 from mailmatrix.customers.facts import VERIFIED, MessageFacts
 from mailmatrix.customers.first_sight import link_first_sight
+from mailmatrix.customers.gdpr import suppressed_addresses, suppression_hash
 from mailmatrix.customers.message_read import ReadMessage, Seen, read_message
 from mailmatrix.customers.models import Address, AddressForm, Observation, Participant, TenantDomain
 from mailmatrix.customers.summaries import update_customer_types, update_primaries
@@ -137,10 +138,12 @@ class _Batch:
         self.signatures_read: set[int] = set()
         self.signed: list[int] = []  # addresses a signature was read from in this batch
         self.touched = _Touched()
+        self.suppression: tuple[str | None, frozenset[str]] = (None, frozenset())
 
     def observe(self, messages: Sequence[ReadMessage]) -> list[ObserveResult]:
         known, unverified = self._known([message.key for message in messages])
         own = _own_domains(self.session, self.principal)
+        self.suppression = suppressed_addresses(self.session, self.tenant_id)
         plans: dict[str, _Plan] = {}
         verifying: dict[str, _Plan] = {}
         order: list[tuple[str, bool]] = []  # (message key, first time this batch has it)
@@ -172,14 +175,20 @@ class _Batch:
     def _plan(self, message: ReadMessage, own: set[str]) -> _Plan:
         sender = message.sender
         outgoing = sender is not None and _is_own(sender.report, own, self.principal)
+        # An erased person's addresses are not learned again (until an admin lifts it)
         external = [item for item in message.seen
-                    if not _is_own(item.report, own, self.principal) and item.canonical]
+                    if not _is_own(item.report, own, self.principal) and item.canonical
+                    and not self._suppressed(item.canonical)]
         verdict = receiving_verdict(message.facts.authentication_results,
                                     trusted_ids=self.authserv_ids, internal=not external)
         return _Plan(message, "out" if outgoing else "in", external, verdict,
                      sender=sender if sender in external else None,
                      reply_to=next((item for item in external if item.role == "reply-to"),
                                    None))
+
+    def _suppressed(self, canonical: str) -> bool:
+        key, hashes = self.suppression
+        return key is not None and suppression_hash(key, canonical) in hashes
 
     def _store(self, plans: list[_Plan]) -> None:
         session, tenant_id = self.session, self.tenant_id

@@ -7,13 +7,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mailmatrix.addresses.canonical import canonical_address
+from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers import decisions, notes
+from mailmatrix.customers.access import require_full_access
 from mailmatrix.customers.db import Database
+from mailmatrix.customers.errors import AccessDenied, DecisionError
 from mailmatrix.customers.notes import MAX_NOTE
 from mailmatrix.panel.office_item import MAX_HEADER
 
-DecisionError = decisions.DecisionError
+__all__ = ["ACTIONS", "AccessDenied", "DecisionError", "PanelAction", "apply_action"]
 WHY = "from the panel"
 
 
@@ -54,6 +58,16 @@ ACTIONS: dict[str, Callable[[Database, Principal, PanelAction], object]] = {
 
 def apply_action(database: Database, principal: Principal, name: str,
                  values: Mapping[str, Any]) -> None:
-    """Raises KeyError for an unknown action, DecisionError/ValueError/TypeError for values
-    that cannot be applied."""
-    ACTIONS[name](database, principal, PanelAction.of(values))
+    """Raises KeyError for an unknown action, AccessDenied for a colleague's customer under
+    the owner policy, DecisionError/ValueError/TypeError for values that cannot be applied."""
+    action = PanelAction.of(values)
+    require_full_access(database, principal, person_id=action.person or None,
+                        address=_canonical(action.address))
+    ACTIONS[name](database, principal, action)
+
+
+def _canonical(address: str) -> str | None:
+    try:
+        return canonical_address(address).address if address else None
+    except InvalidAddress:
+        return None  # the decision itself names what is wrong with it

@@ -43,10 +43,11 @@ def panel_card(view: PanelView, act: ActionMaker) -> dict[str, Any]:
         sections.append(_formal_channels(subject, t))
     if subject and subject.suggestions:
         sections.append(_suggestions(view, subject, t, act))
-    if subject and subject.person and not view.suspicious:
-        sections.append(_link_search(subject, t, act))
-    if subject and subject.person:
-        sections.append(_notes(subject, t, act))
+    editable = bool(subject and subject.person and not subject.restricted)
+    if editable and not view.suspicious:
+        sections.append(_link_search(subject, t, act))  # type: ignore[arg-type]
+    if editable:
+        sections.append(_notes(subject, t, act))  # type: ignore[arg-type]
     if view.tone and not view.suspicious:
         sections.append(_tone(view, t, act))
     if view.others:
@@ -123,6 +124,8 @@ def _who(view: PanelView, t: Wording) -> Section:
                                    if kind else ""), "wrapText": True}})
         if person.get("owner"):
             widgets.append(_paragraph(_escape(t("sender.owner", owner=person["owner"]))))
+        if subject.restricted:
+            widgets.append(_paragraph(_escape(t("sender.restricted"))))
         if subject.primary and credible:
             widgets.append(_paragraph(
                 _escape(t("sender.primary", address=subject.primary["address"])) + "<br>" +
@@ -147,7 +150,7 @@ def _warnings(view: PanelView, t: Wording) -> Section:
 
 
 def _addresses(view: PanelView, subject: Profile, t: Wording, act: ActionMaker) -> Section:
-    person = subject.person or {}
+    person = {} if subject.restricted else (subject.person or {})
     widgets: list[Widget] = []
     several = len(subject.addresses) > 1
     for address in subject.addresses[:MAX_ADDRESSES]:

@@ -51,6 +51,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "sender.off_hours": {ENGLISH: "Outside their working hours; they start again {when}.",
                          CHINESE: "对方当前不在工作时间，将于 {when} 开始工作。"},
     "sender.owner": {ENGLISH: "Account manager: {owner}", CHINESE: "客户经理：{owner}"},
+    "sender.restricted": {
+        ENGLISH: "A colleague's customer: ask the account manager to share it for the full "
+                 "profile.",
+        CHINESE: "这是同事的客户：如需完整档案，请联系客户经理共享。"},
     "when.today": {ENGLISH: "today", CHINESE: "今天"},
     "when.days_ago": {ENGLISH: "{days} days ago", CHINESE: "{days} 天前"},
     "when.one_day_ago": {ENGLISH: "yesterday", CHINESE: "昨天"},

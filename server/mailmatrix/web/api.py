@@ -18,7 +18,7 @@ from mailmatrix.customers.profile import profile
 from mailmatrix.mailboxes.graph import GraphError
 from mailmatrix.mailboxes.on_behalf_of import GraphAccessError
 from mailmatrix.mailboxes.setup import GRAPH, GRAPH_BACKOFF, ON_BEHALF_OF
-from mailmatrix.panel.actions import ACTIONS, DecisionError, apply_action
+from mailmatrix.panel.actions import ACTIONS, AccessDenied, DecisionError, apply_action
 from mailmatrix.panel.catalog import ui_language
 from mailmatrix.panel.html import render_panel
 from mailmatrix.panel.office_item import MAX_HEADER, facts_of_office_item
@@ -66,6 +66,8 @@ def act() -> tuple[Response, int]:
         return jsonify(error="bad_request", message=f"unknown action {action!r}"), 400
     try:
         apply_action(database_of(current_app), principal, action, asked)
+    except AccessDenied as error:
+        return jsonify(error="forbidden", message=str(error)), 403
     except (DecisionError, ValueError, TypeError) as error:
         return jsonify(error="bad_request", message=str(error)), 400
     return jsonify(ok=True), 200
