@@ -25,7 +25,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from mailmatrix.auth import callers
     from mailmatrix.customers import db
     from mailmatrix.mailboxes import setup as mailboxes
-    from mailmatrix.web import api, demo, gmail, health, outlook, sign_in
+    from mailmatrix.web import api, api_v1, demo, gmail, health, outlook, sign_in
 
     db.init_app(app)
     mx_lookup.init_app(app)
@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     gmail.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_v1.bp)
     app.register_blueprint(outlook.bp)
     app.register_blueprint(gmail.bp)
     app.register_blueprint(sign_in.bp)

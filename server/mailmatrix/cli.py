@@ -28,6 +28,7 @@ from mailmatrix.decide_cli import decide_group
 from mailmatrix.gmail_deployment import DeploymentError, render_deployment
 from mailmatrix.local_context import USER_OPTION, local_database_and_principal
 from mailmatrix.mx_lookup import mx_lookup_of
+from mailmatrix.teams_cli import COMMANDS as TEAM_COMMANDS
 from mailmatrix.web.demo_mailbox import seed_demo
 
 
@@ -37,6 +38,8 @@ def main() -> None:
 
 
 main.add_command(decide_group)
+for command in TEAM_COMMANDS:
+    main.add_command(command)
 
 
 def _inputs(arguments: tuple[str, ...]) -> Iterator[str]:

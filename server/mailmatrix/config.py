@@ -29,6 +29,9 @@ DEFAULTS: dict[str, object] = {
     # The app registration's client secret, for reading mail through Microsoft Graph on the
     # user's behalf (never in the repository: the environment or the instance file).
     "ENTRA_CLIENT_SECRET": "",
+    # An app role of the registration (its value, e.g. "MailMatrix.Admin") whose holders are
+    # admins of their organization in MailMatrix; empty: roles are managed in MailMatrix only.
+    "ENTRA_ADMIN_ROLE": "",
     # Redis (redis://host:6379/0) for what app processes share: users' Graph token caches.
     # Empty: each process keeps its own in memory.
     "REDIS_URL": "",

@@ -7,7 +7,7 @@ Configured with ``ENTRA_CLIENT_ID`` (our API's app registration), ``ENTRA_APP_ID
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cachetools import TTLCache
 from flask import Flask, current_app, request
@@ -58,6 +58,9 @@ def current_caller() -> Caller:
     settings = _settings()
     caller = verify_access_token(token.strip(), settings, current_app.extensions[KEYS])
     principal = _principal(caller, request.headers.get("Accept-Language", "en")[:2] or "en")
+    admin_role = str(current_app.config.get("ENTRA_ADMIN_ROLE") or "")
+    if admin_role and admin_role in caller.roles and principal.role != "admin":
+        principal = replace(principal, role="admin")  # granted by the Entra app role
     return Caller(principal, token.strip(), caller.tid, caller.oid)
 
 

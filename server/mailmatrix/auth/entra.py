@@ -59,6 +59,7 @@ class VerifiedCaller:
     username: str  # preferred_username: for display, never a key
     name: str
     scopes: tuple[str, ...]
+    roles: tuple[str, ...] = ()  # app roles assigned to the user in Entra
 
 
 def _fetch_json(url: str) -> dict[str, Any]:
@@ -150,7 +151,9 @@ def verify_access_token(token: str, settings: EntraSettings, keys: SigningKeys
                             "permission", 403)
     return VerifiedCaller(tid=tid.lower(), oid=str(claims["oid"]).lower(),
                           username=str(claims.get("preferred_username", "")),
-                          name=str(claims.get("name", "")), scopes=scopes)
+                          name=str(claims.get("name", "")), scopes=scopes,
+                          roles=tuple(str(role) for role in claims.get("roles") or []
+                                      if isinstance(claims.get("roles"), list)))
 
 
 def principal_for(database: Database, caller: VerifiedCaller, locale: str = "en") -> Principal:

@@ -53,3 +53,23 @@ def require_full_access(database: Database, principal: Principal, *,
             company = session.get(Company, person.company_id) if person.company_id else None
             if not sees_fully(session, principal, policy, person, company):
                 raise AccessDenied("this customer belongs to a colleague: ask them to share it")
+
+
+def fully_visible(session: Session, principal: Principal, person_ids: list[int]) -> set[int]:
+    """Which of these persons the caller sees in full (for lists such as search results)."""
+    policy = session.scalar(select(Tenant.visibility_policy).where(
+        Tenant.id == principal.tenant_id))
+    if policy != "owner" or principal.role == "admin" or not person_ids:
+        return set(person_ids)
+    shared = set(session.scalars(select(Share.person_id).where(
+        Share.tenant_id == principal.tenant_id, Share.user_id == principal.user_id,
+        Share.person_id.in_(person_ids))))
+    visible = set()
+    for person_id, own, company_owner in session.execute(
+            select(Person.id, Person.owner_user_id, Company.owner_user_id)
+            .outerjoin(Company, Company.id == Person.company_id)
+            .where(Person.tenant_id == principal.tenant_id, Person.id.in_(person_ids))):
+        owners = {own, company_owner} - {None}
+        if not owners or principal.user_id in owners or person_id in shared:
+            visible.add(person_id)
+    return visible

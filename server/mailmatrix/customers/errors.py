@@ -10,3 +10,7 @@ class DecisionError(ValueError):
 
 class AccessDenied(DecisionError):
     """The caller may not see or change this (a colleague's customer, an admin's task)."""
+
+
+class NotFound(DecisionError):
+    """No such person, note or user in the caller's organization (HTTP 404)."""

@@ -20,7 +20,7 @@ from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
-from mailmatrix.customers.errors import AccessDenied, DecisionError
+from mailmatrix.customers.errors import AccessDenied, DecisionError, NotFound
 from mailmatrix.customers.models import (
     Address,
     AddressForm,
@@ -274,7 +274,7 @@ def _person(session: Session, principal: Principal, person_id: int) -> Person:
     person = session.scalar(select(Person).where(Person.tenant_id == principal.tenant_id,
                                                  Person.id == person_id))
     if person is None:
-        raise DecisionError(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}")
     return person
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
-from mailmatrix.customers.errors import DecisionError
+from mailmatrix.customers.errors import DecisionError, NotFound
 from mailmatrix.customers.models import Company, Note, Person, User
 
 MAX_NOTE = 2000  # characters: a note, not a document
@@ -42,7 +42,7 @@ def add_note(database: Database, principal: Principal, text: str, *, person_id: 
         subject_id = person_id or company_id
         row = session.get(subject, subject_id)
         if row is None or row.tenant_id != principal.tenant_id:
-            raise DecisionError(f"no {kind} {subject_id}")
+            raise NotFound(f"no {kind} {subject_id}")
         now = datetime.now(UTC)
         note = Note(person_id=person_id, company_id=company_id, author_user_id=principal.user_id,
                     visibility=visibility, text=cleaned, created_at=now, updated_at=now)
@@ -58,7 +58,7 @@ def delete_note(database: Database, principal: Principal, note_id: int) -> None:
     with database.session(principal.tenant_id) as session:
         note = session.get(Note, note_id)
         if note is None or note.tenant_id != principal.tenant_id or not _visible(note, principal):
-            raise DecisionError(f"no note {note_id}")
+            raise NotFound(f"no note {note_id}")
         if note.author_user_id != principal.user_id and principal.role != "admin":
             raise DecisionError("only its author or an admin can remove a note")
         kind, subject_id = ("person", note.person_id) if note.person_id else \

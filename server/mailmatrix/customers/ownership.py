@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database
-from mailmatrix.customers.errors import AccessDenied, DecisionError
+from mailmatrix.customers.errors import AccessDenied, DecisionError, NotFound
 from mailmatrix.customers.models import Company, Person, Share, User
 
 
@@ -95,5 +95,5 @@ def _person(session: Session, principal: Principal, person_id: int) -> Person:
     person = session.scalar(select(Person).where(Person.tenant_id == principal.tenant_id,
                                                  Person.id == person_id))
     if person is None:
-        raise DecisionError(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}")
     return person

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.access import fully_visible
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.models import Address, Company, Person
 from mailmatrix.customers.name_key import fold_words
@@ -58,6 +59,9 @@ def search_people(database: Database, principal: Principal, query: str, *, limit
                 .order_by(Address.last_seen.desc())):
             if len(addresses[person_id]) < SHOWN_ADDRESSES:
                 addresses[person_id].append(canonical)
+        # A colleague's customer under the owner policy: who, not their addresses
+        visible = fully_visible(session, principal, ids)
         return tuple(PersonMatch(id=person_id, name=name, company=company,
-                                 addresses=tuple(addresses[person_id]))
+                                 addresses=tuple(addresses[person_id])
+                                 if person_id in visible else ())
                      for person_id, name, company in persons)

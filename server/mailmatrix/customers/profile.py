@@ -13,6 +13,7 @@ from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.access import PROTECTIVE_WARNINGS, sees_fully
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
+from mailmatrix.customers.errors import NotFound
 from mailmatrix.customers.lookalikes import customer_domain_index
 from mailmatrix.customers.models import (
     Address,
@@ -103,6 +104,20 @@ def profile(database: Database, principal: Principal, address_text: str) -> Prof
     if audit_views:
         _record_view(database, principal, row)
     return found_profile
+
+
+def profile_of_person(database: Database, principal: Principal, person_id: int) -> Profile:
+    """A person's profile, read through their primary address (else their newest one)."""
+    with database.reading(principal.tenant_id) as session:
+        found = session.execute(
+            select(Person.primary_raw, Address.canonical)
+            .outerjoin(Address, (Address.person_id == Person.id) &
+                       (Address.tenant_id == Person.tenant_id))
+            .where(Person.tenant_id == principal.tenant_id, Person.id == person_id)
+            .order_by(Address.last_seen.desc()).limit(1)).first()
+    if found is None or not (found[0] or found[1]):
+        raise NotFound(f"no person {person_id}")
+    return profile(database, principal, found[0] or found[1])
 
 
 def _full(session: Session, principal: Principal, address_text: str, report: AddressReport,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
-from mailmatrix.customers.errors import AccessDenied, DecisionError
+from mailmatrix.customers.errors import AccessDenied, DecisionError, NotFound
 from mailmatrix.customers.models import Tenant, User
 
 ROLES = ("admin", "member")
@@ -47,7 +47,7 @@ def set_role(database: Database, actor: Principal | None, tenant_id: int, email:
         user = session.scalar(select(User).where(User.tenant_id == tenant_id,
                                                  User.email == email.strip().lower()))
         if user is None:
-            raise DecisionError(f"no user {email} in this organization")
+            raise NotFound(f"no user {email} in this organization")
         admins = session.scalar(select(func.count(User.id)).where(
             User.tenant_id == tenant_id, User.role == "admin")) or 0
         if user.role == "admin" and role != "admin" and admins <= 1:
@@ -105,3 +105,22 @@ def change_settings(database: Database, actor: Principal | None, tenant_id: int,
         if actor is not None:
             record_change(session, actor, "settings", "tenant", tenant_id, before, after)
         return after
+
+
+def operator_principal(database: Database, email: str, tenant_id: int | None = None
+                       ) -> Principal:
+    """The server operator at the command line, acting with admin rights in the organization
+    of an existing user (whose name the audit log records)."""
+    tenant = tenant_id if tenant_id is not None else tenant_of_email(database, email)
+    with database.reading(tenant) as session:
+        user = session.scalar(select(User).where(User.tenant_id == tenant,
+                                                 User.email == email.strip().lower()))
+        if user is None:
+            raise NotFound(f"no user {email} in organization {tenant}")
+        return Principal(tenant, user.id, user.email, "admin", user.locale)
+
+
+def tenants_with_retention(database: Database) -> list[int]:
+    with database.reading(None) as session:
+        return list(session.scalars(select(Tenant.id).where(
+            Tenant.retention_months.is_not(None))))
