@@ -107,3 +107,14 @@ def _strings(node: Any) -> list[str]:
     if isinstance(node, list):
         return [text for item in node for text in _strings(item)]
     return []
+
+
+def test_a_colleagues_customer_shows_who_owns_it_and_offers_no_edits() -> None:
+    restricted = Profile(query="buyer0@acme-gmbh.de", classification={"kind": "corporate"},
+                         known=True, person={"id": 7, "name": "Li Wei", "owner": "Anna"},
+                         addresses=(address(0),), restricted=True)
+    card = panel_card(PanelView(language="en", direction="in", subject=restricted), act)
+    check_card(card)
+    shown = all_text(card)
+    assert "Account manager: Anna" in shown and "ask the account manager" in shown
+    assert not any(handler in shown for handler in ('\\"pin\\"', '\\"unlink\\"', '\\"note\\"'))

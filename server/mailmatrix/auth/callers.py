@@ -87,3 +87,10 @@ def _settings() -> EntraSettings:
     return EntraSettings(client_id=client_id, app_id_uri=str(config.get("ENTRA_APP_ID_URI") or ""),
                          scope=str(config.get("ENTRA_SCOPE") or "access_as_user"),
                          allowed_tenants=tenants or None)
+
+
+def forget_principals() -> None:
+    """After a role change: this process asks the database again at once (others within
+    PRINCIPAL_SECONDS)."""
+    with _LOCK:
+        current_app.extensions[PRINCIPALS].clear()

@@ -35,7 +35,7 @@ def audit_log(database: Database, principal: Principal, *, since: datetime | Non
     with database.reading(principal.tenant_id) as session:
         rows = session.execute(query.order_by(AuditEvent.id.desc())
                                .limit(max(1, min(limit, 1000)))).all()
-    return [{"id": event.id, "at": iso_utc(event.created_at), "user": email,
-             "action": event.action, "subject_type": event.subject_type,
-             "subject_id": event.subject_id, "before": event.before, "after": event.after}
-            for event, email in rows]
+        return [{"id": event.id, "at": iso_utc(event.created_at), "user": email,
+                 "action": event.action, "subject_type": event.subject_type,
+                 "subject_id": event.subject_id, "before": event.before, "after": event.after}
+                for event, email in rows]

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.access import require_full_access
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
 from mailmatrix.customers.errors import DecisionError, NotFound
@@ -37,6 +38,8 @@ def add_note(database: Database, principal: Principal, text: str, *, person_id: 
         raise DecisionError(f"visibility must be one of {', '.join(VISIBILITIES)}")
     if (person_id is None) == (company_id is None):
         raise DecisionError("a note is about one person or one company")
+    if person_id is not None:
+        require_full_access(database, principal, person_id=person_id)
     with database.session(principal.tenant_id) as session:
         kind, subject = ("person", Person) if person_id else ("company", Company)
         subject_id = person_id or company_id

@@ -101,8 +101,9 @@ def profile(database: Database, principal: Principal, address_text: str) -> Prof
         else:
             found_profile = _full(session, principal, address_text, report, row, person,
                                   company, owner, warnings)
+        viewed = (row.id, row.person_id)
     if audit_views:
-        _record_view(database, principal, row)
+        _record_view(database, principal, *viewed)
     return found_profile
 
 
@@ -164,11 +165,12 @@ def _restricted(address_text: str, report: AddressReport, row: Address, person: 
         restricted=True)
 
 
-def _record_view(database: Database, principal: Principal, row: Address) -> None:
+def _record_view(database: Database, principal: Principal, address_id: int,
+                 person_id: int | None) -> None:
     """The tenant logs who looked at which customer."""
     with database.session(principal.tenant_id) as session:
-        record_change(session, principal, "view", "address", row.id, {},
-                      {"person_id": row.person_id})
+        record_change(session, principal, "view", "address", address_id, {},
+                      {"person_id": person_id})
 
 
 def _primary(person: Person | None, rows: list[Address]) -> dict[str, Any] | None:

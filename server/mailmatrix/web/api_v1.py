@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from mailmatrix.auth.callers import current_principal
+from mailmatrix.auth.callers import current_principal, forget_principals
 from mailmatrix.auth.entra import TokenRejected
 from mailmatrix.customers import gdpr, notes, ownership, users
 from mailmatrix.customers.audit import audit_log
@@ -142,6 +142,7 @@ def set_role(email: str) -> Response:
     principal = current_principal()
     users.set_role(database_of(current_app), principal, principal.tenant_id, email,
                    _field(_body(), "role"))
+    forget_principals()
     return jsonify(ok=True)
 
 
