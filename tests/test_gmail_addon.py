@@ -15,6 +15,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from mailmatrix.customers.db import database_of
+from mailmatrix.customers.users import change_settings, operator_principal
 from mailmatrix.web.gmail import GMAIL
 from tests.card_schema import cards_in
 from tests.google_fake import (
@@ -403,3 +405,15 @@ def test_tokens_never_reach_the_logs(app, google, caplog: pytest.LogCaptureFixtu
     secrets = ("ya29.user-oauth-token", "message-access-token",
                body["authorizationEventObject"]["userIdToken"][:40])
     assert not any(secret in logged for secret in secrets)
+
+
+def test_under_the_owner_policy_a_colleague_sees_the_protective_facts_only(app, google) -> None:  # noqa: ANN001
+    open_message(app, google, gmail_message(LI_WEI, body=BODY))  # anna's mail: her customer
+    database = database_of(app)
+    anna = operator_principal(database, USER_EMAIL)
+    change_settings(database, anna, anna.tenant_id, {"visibility_policy": "owner"})
+    card, _ = open_message(app, google, gmail_message(LI_WEI, body=BODY),
+                           sub="200000000000000000001", email="tom@example-export.com")
+    shown = texts(card)
+    assert "Account manager: Anna Becker" in shown and "ask the account manager" in shown
+    assert "Add note" not in buttons(card) and "Search" not in buttons(card)
