@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.auth.principal import Principal
@@ -74,19 +74,11 @@ def delete_note(database: Database, principal: Principal, note_id: int) -> None:
 def notes_about(session: Session, principal: Principal, person_id: int | None,
                 company_id: int | None) -> tuple[NoteView, ...]:
     """The notes the caller may read on a person and its company, newest first."""
-    subjects = []
-    if person_id is not None:
-        subjects.append(Note.person_id == person_id)
-    if company_id is not None:
-        subjects.append(Note.company_id == company_id)
-    if not subjects:
+    if person_id is None and company_id is None:
         return ()
-    found = session.execute(
-        select(Note, User.display_name, User.email)
-        .join(User, User.id == Note.author_user_id)
-        .where(Note.tenant_id == principal.tenant_id, or_(*subjects),
-               or_(Note.visibility == "team", Note.author_user_id == principal.user_id))
-        .order_by(Note.created_at.desc(), Note.id.desc()).limit(50)).all()
+    found = session.execute(_NOTES_ABOUT, {"tenant": principal.tenant_id, "person": person_id,
+                                           "company": company_id,
+                                           "user": principal.user_id}).all()
     return tuple(NoteView(id=note.id, text=note.text, visibility=note.visibility,
                           author=name or email, mine=note.author_user_id == principal.user_id,
                           created_at=iso_utc(note.created_at) or "")
@@ -106,3 +98,13 @@ def clean_note(text: str) -> str:
 
 def _visible(note: Note, principal: Principal) -> bool:
     return note.visibility == "team" or note.author_user_id == principal.user_id
+
+
+# Built once: building it per profile cost about as much as running it
+_NOTES_ABOUT = (
+    select(Note, User.display_name, User.email)
+    .join(User, User.id == Note.author_user_id)
+    .where(Note.tenant_id == bindparam("tenant"),
+           or_(Note.person_id == bindparam("person"), Note.company_id == bindparam("company")),
+           or_(Note.visibility == "team", Note.author_user_id == bindparam("user")))
+    .order_by(Note.created_at.desc(), Note.id.desc()).limit(50))

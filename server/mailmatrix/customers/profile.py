@@ -240,15 +240,11 @@ def _company_dict(session: Session, company: Company | None) -> dict[str, object
 def _suggestions(session: Session, row: Address, person: Person | None
                  ) -> list[dict[str, object]]:
     """Open suggestions about this address, or towards its person."""
-    found = session.scalars(_SUGGESTIONS, {"tenant": row.tenant_id, "address": row.id,
+    found = session.execute(_SUGGESTIONS, {"tenant": row.tenant_id, "address": row.id,
                                            "person": person.id if person else None}).all()
-    result = []
-    for item in found:
-        address = session.get(Address, item.address_id)
-        result.append({"address": address.canonical if address else "", "person_id":
-                       item.person_id, "rule": item.rule, "confidence": item.confidence,
-                       "reasons": list(item.reasons or [])})
-    return result
+    return [{"address": canonical, "person_id": item.person_id, "rule": item.rule,
+             "confidence": item.confidence, "reasons": list(item.reasons or [])}
+            for item, canonical in found]
 
 
 def _lookalike_warnings(session: Session, principal: Principal, report: AddressReport
@@ -326,8 +322,9 @@ _COMPANY_DOMAINS = union_all(
     select(DomainSuggestion.domain, DomainSuggestion.reasons).where(
         _tenant(DomainSuggestion.tenant_id),
         DomainSuggestion.company_id == bindparam("company"), DomainSuggestion.state == "open"))
-_SUGGESTIONS = select(Suggestion).where(
-    _tenant(Suggestion.tenant_id), Suggestion.state == "open",
+_SUGGESTIONS = select(Suggestion, Address.canonical).join(
+    Address, Address.id == Suggestion.address_id).where(
+    _tenant(Suggestion.tenant_id), _tenant(Address.tenant_id), Suggestion.state == "open",
     (Suggestion.address_id == bindparam("address"))
     | (Suggestion.person_id == bindparam("person")))
 _LAST_FROM = (select(Observation)
