@@ -7,6 +7,7 @@ system Chromium. Without it the tests skip on a laptop and fail in CI.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,3 +57,14 @@ def chromium_page() -> Iterator[object]:
 def save_screenshot(page: object, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def wait_until(page: object, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression until it is true. Playwright's wait_for_function evaluates
+    its predicate with eval, which the pane's Content-Security-Policy forbids (as it should);
+    evaluate() runs through the DevTools protocol, outside the page's CSP."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):  # type: ignore[attr-defined]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from mailmatrix.web.outlook import OFFICE_JS
-from tests.browser import chromium_page, live_server, save_screenshot
+from tests.browser import chromium_page, live_server, save_screenshot, wait_until
 from tests.microsoft_fake import Microsoft, app_trusting
 
 ME = {"emailAddress": "anna.becker@example-export.com", "displayName": "Anna Becker"}
@@ -228,7 +228,7 @@ def test_compose_puts_the_primary_in_to_and_moves_or_removes_the_personal_addres
         open_pane(page, base_url, compose_stub(microsoft.token(), draft),
                   "/outlook/pane?mode=compose")
         page.click(f"button[data-office=use-primary][data-keep={keep}]")
-        page.wait_for_function("window.__to[0].emailAddress === 'li.wei@acme-gmbh.de'")
+        wait_until(page, "window.__to[0].emailAddress === 'li.wei@acme-gmbh.de'")
         page.wait_for_timeout(200)  # a Cc would follow the To
         # the other recipients stay in To, in their order
         assert [one["emailAddress"] for one in page.evaluate("window.__to")] == \
@@ -315,3 +315,24 @@ Office.context.ui = {{
         page.wait_for_selector("article.panel")
         assert "Li Wei" in page.locator("#mm-panel").inner_text()
         assert page.evaluate("window.__dialogs") == [base_url + "/auth/dialog"]
+
+
+def test_the_pane_runs_under_a_strict_csp_that_stops_injected_script(pane_app) -> None:  # noqa: ANN001
+    app, microsoft = pane_app
+    sender = {"emailAddress": "li.wei@acme-gmbh.de", "displayName": "Li Wei"}
+    with live_server(app) as base_url, chromium_page() as page:
+        page.add_init_script("window.__violations = [];"
+                             "document.addEventListener('securitypolicyviolation',"
+                             " (e) => window.__violations.push(e.violatedDirective));")
+        with page.expect_response(lambda r: r.url.endswith("/outlook/pane")) as loaded:
+            open_pane(page, base_url, office_stub(microsoft.token(), item(40, sender), "en-US"))
+        policy = loaded.value.headers["content-security-policy"]
+        assert "script-src 'self' https://appsforoffice.microsoft.com" in policy
+        assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+        page.wait_for_selector("article.panel")
+        assert page.evaluate("window.__violations") == []  # the pane itself needs no exception
+        # Were markup ever to slip through, the browser would still not run it
+        page.evaluate("document.body.insertAdjacentHTML('beforeend',"
+                      " '<img src=x onerror=\"window.__pwned = 1\">')")
+        wait_until(page, "window.__violations.length > 0")
+        assert page.evaluate("window.__pwned") is None

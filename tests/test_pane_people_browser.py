@@ -22,7 +22,7 @@ def test_a_note_is_added_in_the_pane_and_stays_text(pane_app) -> None:  # noqa: 
         assert page.locator(".notes img").count() == 0
         assert "Only me" in page.locator(".note-by").inner_text()
         page.click("button[data-action=delete-note]")
-        page.wait_for_function("!document.querySelector('.note-text')")
+        page.wait_for_selector(".note-text", state="detached")
 
 
 def test_a_sender_is_linked_to_a_person_found_in_the_pane(pane_app) -> None:  # noqa: ANN001, F811
@@ -38,7 +38,6 @@ def test_a_sender_is_linked_to_a_person_found_in_the_pane(pane_app) -> None:  # 
         page.wait_for_selector(".link-results button")
         save_screenshot(page, "pane-link-search")
         page.click(".link-results button")
-        page.wait_for_function(
-            "document.querySelectorAll('ul.addresses > li').length === 2")
+        page.wait_for_selector("ul.addresses > li:nth-child(2)")
         assert "li.wei@acme-gmbh.de" in page.locator("ul.addresses").inner_text()
         assert "Li Wei" in page.locator(".who .name").inner_text()

@@ -19,19 +19,32 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         static_folder=str(sidebar / "static"),
     )
     load_config(app, test_config)
+    # Every value a template writes loses the characters that reorder or hide text (bidi
+    # overrides, zero-width spaces) before it is escaped: mail-borne text cannot pretend.
+    app.jinja_env.finalize = _visible
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from mailmatrix import mx_lookup
     from mailmatrix.auth import callers
     from mailmatrix.customers import db
     from mailmatrix.mailboxes import setup as mailboxes
-    from mailmatrix.web import api, api_v1, demo, gmail, health, outlook, sign_in
+    from mailmatrix.web import (
+        api,
+        api_v1,
+        demo,
+        gmail,
+        health,
+        outlook,
+        security_headers,
+        sign_in,
+    )
 
     db.init_app(app)
     mx_lookup.init_app(app)
     callers.init_app(app)
     mailboxes.init_app(app)
     gmail.init_app(app)
+    security_headers.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_v1.bp)
@@ -40,3 +53,13 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(demo.bp)
     return app
+
+
+def _visible(value: object) -> object:
+    from markupsafe import Markup
+
+    from mailmatrix.addresses.display_names import visible_text
+
+    if isinstance(value, Markup):  # already safe (tojson, our own markup): stays markup
+        return Markup(visible_text(str(value)))
+    return visible_text(value) if isinstance(value, str) else value

@@ -13,7 +13,7 @@ from mailmatrix.customers.db import Database
 from mailmatrix.customers.errors import AccessDenied
 from mailmatrix.customers.models import Address, Company, Person, Share, Tenant
 
-PROTECTIVE_WARNINGS = ("lookalike", "reply-to", "dmarc", "bank-details")
+PROTECTIVE_WARNINGS = ("lookalike", "reply-to", "dmarc", "bank-details", "display-name")
 __all__ = ["AccessDenied", "PROTECTIVE_WARNINGS", "require_full_access", "sees_fully"]
 
 

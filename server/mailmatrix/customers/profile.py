@@ -9,6 +9,7 @@ from sqlalchemy import JSON, bindparam, cast, func, null, select, union_all
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, classify_address
+from mailmatrix.addresses.display_names import claimed_domain, visible_text
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.access import PROTECTIVE_WARNINGS, sees_fully
 from mailmatrix.customers.audit import record_change
@@ -54,7 +55,7 @@ class AddressView:
 
 @dataclass(frozen=True)
 class Warning:
-    kind: str  # lookalike | name-reuse | reply-to | dmarc | bank-details
+    kind: str  # lookalike | name-reuse | reply-to | dmarc | bank-details | display-name
     message: str  # in English, for the command line; the panel words it from kind + params
     severity: str = "high"  # high | medium
     params: dict[str, str] = field(default_factory=dict)
@@ -270,6 +271,13 @@ def _message_warnings(session: Session, row: Address) -> list[Warning]:
         target = reply_to.canonical if reply_to else "another address"
         warnings.append(Warning("reply-to", f"Replies go to {target}, not to {row.canonical}.",
                                 params={"target": target, "address": row.canonical}))
+    claimed = claimed_domain(last.sender_display_name or "", row.registrable_domain)
+    if claimed:
+        name = visible_text(last.sender_display_name or "")
+        warnings.append(Warning("display-name", f"The name shown, \"{name}\", names "
+                                f"{claimed}, but the mail comes from {row.canonical}.",
+                                params={"name": name, "claimed": claimed,
+                                        "address": row.canonical}))
     if last.auth_result == "fail":
         warnings.append(Warning("dmarc", "The receiving mail system could not verify this "
                                 "sender (authentication failed)."))

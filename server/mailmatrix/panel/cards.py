@@ -13,6 +13,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+from mailmatrix.addresses.display_names import visible_text
 from mailmatrix.customers.profile import Profile
 from mailmatrix.panel.view import PanelView, is_suspicious
 from mailmatrix.panel.wording import Wording
@@ -273,8 +274,9 @@ def _paragraph(markup: str) -> Widget:
 
 
 def _button(label: str, action: dict[str, Any]) -> dict[str, Any]:
-    return {"text": label, "onClick": {"action": action}}
+    return {"text": visible_text(label), "onClick": {"action": action}}
 
 
 def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    """Mail-borne text as card text: no markup, no characters that reorder or hide text."""
+    return html.escape(visible_text(text), quote=False)

@@ -116,6 +116,10 @@ STRINGS: dict[str, dict[str, str]] = {
         ENGLISH: "Bank details from an address not yet confirmed: verify by phone before "
                  "paying.",
         CHINESE: "银行信息来自尚未确认的邮箱：付款前请电话核实。"},
+    "warning.display-name": {
+        ENGLISH: "The name shown, “{name}”, names {claimed}, but the mail comes from "
+                 "{address}.",
+        CHINESE: "显示的名称“{name}”指向 {claimed}，但邮件实际来自 {address}。"},
     "warning.severity_high": {ENGLISH: "Important", CHINESE: "重要"},
     "warning.severity_medium": {ENGLISH: "Note", CHINESE: "注意"},
     # actions

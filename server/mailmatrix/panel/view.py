@@ -24,7 +24,7 @@ from mailmatrix.tone.cautions import LOCAL_TIME, Caution, local_time_caution
 from mailmatrix.tone.hint import MessageForTone, ToneHint, tone_hint
 
 MAX_OTHERS = 5  # other participants profiled; a mailing list's hundred are not the point
-SUSPICIOUS = ("lookalike", "dmarc", "bank-details")  # warning kinds
+SUSPICIOUS = ("lookalike", "dmarc", "bank-details", "display-name")  # warning kinds
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from cachetools import TTLCache
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from mailmatrix.addresses.classify import classify_address
+from mailmatrix.addresses.display_names import visible_text
 from mailmatrix.auth.entra import TokenRejected
 from mailmatrix.auth.google import (
     GoogleSettings,
@@ -249,7 +250,8 @@ def _swap(call: _Call, values: dict[str, Any]) -> Response:
 def _greeting(call: _Call, values: dict[str, Any]) -> Response:
     return jsonify(renderActions={"hostAppAction": {"gmailAction": {"updateDraftActionMarkup": {
         "updateBody": {"type": "IN_PLACE_INSERT", "insertContents": [
-            {"content": f"{values.get('text') or ''}\n", "contentType": "TEXT"}]}}}}})
+            {"content": visible_text(f"{values.get('text') or ''}\n"),
+             "contentType": "TEXT"}]}}}}})
 
 
 def _refresh(call: _Call, values: dict[str, Any]) -> Response:
