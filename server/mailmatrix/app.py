@@ -25,7 +25,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from mailmatrix import mx_lookup
-    from mailmatrix.auth import callers
+    from mailmatrix.auth import callers, rate_limits
     from mailmatrix.customers import db
     from mailmatrix.mailboxes import setup as mailboxes
     from mailmatrix.web import (
@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     db.init_app(app)
     mx_lookup.init_app(app)
     callers.init_app(app)
+    rate_limits.init_app(app)
     mailboxes.init_app(app)
     gmail.init_app(app)
     security_headers.init_app(app)

@@ -35,6 +35,10 @@ DEFAULTS: dict[str, object] = {
     # Redis (redis://host:6379/0) for what app processes share: users' Graph token caches.
     # Empty: each process keeps its own in memory.
     "REDIS_URL": "",
+    # Requests per minute per user and per organization on the API and add-on endpoints
+    # (0: unlimited); counted in Redis when configured, so every process shares them.
+    "RATE_LIMIT_USER": 300,
+    "RATE_LIMIT_TENANT": 3000,
     # Google Workspace: the Gmail add-on's OAuth client id, its service account
     # (service-<project number>@gcp-sa-gsuiteaddons.iam.gserviceaccount.com) and this
     # server's public HTTPS address, as the deployment descriptor names it.

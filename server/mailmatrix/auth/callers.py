@@ -22,6 +22,7 @@ from mailmatrix.auth.entra import (
     verify_access_token,
 )
 from mailmatrix.auth.principal import Principal
+from mailmatrix.auth.rate_limits import check_rate
 from mailmatrix.customers.db import database_of
 
 KEYS = "mailmatrix.entra_keys"
@@ -54,13 +55,16 @@ def current_caller() -> Caller:
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenRejected("missing_token", "sign in first: no Bearer access token was sent")
     if token.strip() == DEMO_TOKEN:
-        return Caller(demo_sign_in(), None)
+        demo = demo_sign_in()
+        check_rate(demo)
+        return Caller(demo, None)
     settings = _settings()
     caller = verify_access_token(token.strip(), settings, current_app.extensions[KEYS])
     principal = _principal(caller, request.headers.get("Accept-Language", "en")[:2] or "en")
     admin_role = str(current_app.config.get("ENTRA_ADMIN_ROLE") or "")
     if admin_role and admin_role in caller.roles and principal.role != "admin":
         principal = replace(principal, role="admin")  # granted by the Entra app role
+    check_rate(principal)
     return Caller(principal, token.strip(), caller.tid, caller.oid)
 
 

@@ -30,6 +30,7 @@ from mailmatrix.auth.google import (
     verify_user_token,
 )
 from mailmatrix.auth.principal import Principal
+from mailmatrix.auth.rate_limits import check_rate
 from mailmatrix.customers.db import database_of
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.observe import observe_many
@@ -285,7 +286,9 @@ def _verified_call() -> _Call:
     verify_system_token(system_token.strip(), _called_url(), settings, keys)
     user = verify_user_token(event.user_id_token, settings, keys)
     language = ui_language(event.locale)
-    return _Call(event, _principal(user, event.locale), language)
+    principal = _principal(user, event.locale)
+    check_rate(principal)
+    return _Call(event, principal, language)
 
 
 def _principal(user: GoogleUser, locale: str) -> Principal:
