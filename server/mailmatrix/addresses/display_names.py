@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from mailmatrix.addresses.domains import registrable_domain
+from mailmatrix.addresses.errors import InvalidAddress
 
 # Bidi embeddings, overrides and isolates, and invisible characters that carry no letter.
 # Kept: ZWNJ/ZWJ (Persian, Indic scripts and emoji need them) and LRM/RLM marks.
@@ -25,10 +26,16 @@ def claimed_domain(display_name: str, sender_domain: str | None) -> str | None:
     """The domain a display name shows when it is not the sender's own (``"paypal.com"``
     from ``evil@x.ru``): the name pretends to be someone the address is not."""
     name = visible_text(display_name)
-    own = registrable_domain(sender_domain or "") or (sender_domain or "").lower()
+    own = _registrable(sender_domain or "") or (sender_domain or "").lower()
     for match in _CLAIMED.finditer(name):
-        domain = (match.group(1) or match.group(2) or "").lower().rstrip(".")
-        shown = registrable_domain(domain)
+        shown = _registrable((match.group(1) or match.group(2) or "").lower().rstrip("."))
         if shown and shown != own:
             return shown
     return None
+
+
+def _registrable(domain: str) -> str | None:
+    try:
+        return registrable_domain(domain) if domain else None
+    except InvalidAddress:  # not a domain name after all (found by fuzzing)
+        return None
