@@ -8,6 +8,7 @@ from flask import Flask
 
 from mailmatrix.config import load_config
 from mailmatrix.resources import shipped_folder
+from mailmatrix.web.row_ids import RowId
 
 
 def create_app(test_config: dict[str, object] | None = None) -> Flask:
@@ -19,6 +20,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         static_folder=str(sidebar / "static"),
     )
     load_config(app, test_config)
+    app.url_map.converters["id"] = RowId
     # Every value a template writes loses the characters that reorder or hide text (bidi
     # overrides, zero-width spaces) before it is escaped: mail-borne text cannot pretend.
     app.jinja_env.finalize = _visible
@@ -34,6 +36,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         demo,
         gmail,
         health,
+        json_errors,
         outlook,
         security_headers,
         sign_in,
@@ -46,6 +49,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     mailboxes.init_app(app)
     gmail.init_app(app)
     security_headers.init_app(app)
+    json_errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_v1.bp)

@@ -33,6 +33,9 @@ NAMING = {
 }
 
 
+MAX_ROW_ID = 2**31 - 1  # ids are PostgreSQL integers: anything larger names no row
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 

@@ -14,6 +14,7 @@ from mailmatrix.customers import decisions, notes
 from mailmatrix.customers.access import require_full_access
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.errors import AccessDenied, DecisionError
+from mailmatrix.customers.models import MAX_ROW_ID
 from mailmatrix.customers.notes import MAX_NOTE
 from mailmatrix.panel.office_item import MAX_HEADER
 
@@ -35,11 +36,23 @@ class PanelAction:
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> PanelAction:
         return cls(address=str(values.get("address") or "")[:MAX_HEADER],
-                   person=int(values.get("person_id") or values.get("person") or 0),
-                   note=int(values.get("note_id") or values.get("note") or 0),
+                   person=_row_id(values.get("person_id") or values.get("person")),
+                   note=_row_id(values.get("note_id") or values.get("note")),
                    label=str(values.get("label") or "")[:120] or None,
                    text=str(values.get("text") or "")[:MAX_NOTE + 1],
                    visibility=str(values.get("visibility") or "team"))
+
+
+def _row_id(value: Any) -> int:
+    """0 for none; ValueError for what cannot name a row (a bool, a float, 10**20)."""
+    if value is None or value == "" or value == 0:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"not an id: {value!r}")
+    number = int(value)
+    if not 0 < number <= MAX_ROW_ID:
+        raise ValueError(f"not an id: {value!r}")
+    return number
 
 
 ACTIONS: dict[str, Callable[[Database, Principal, PanelAction], object]] = {

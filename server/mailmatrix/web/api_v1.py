@@ -17,6 +17,7 @@ from mailmatrix.customers import gdpr, notes, ownership, users
 from mailmatrix.customers.audit import audit_log
 from mailmatrix.customers.db import database_of
 from mailmatrix.customers.errors import AccessDenied, DecisionError, NotFound
+from mailmatrix.customers.models import MAX_ROW_ID
 from mailmatrix.customers.people_search import search_people
 from mailmatrix.customers.profile import profile_of_person
 
@@ -52,25 +53,25 @@ def find_persons() -> Response:
     return jsonify(persons=[asdict(match) for match in found])
 
 
-@bp.get("/persons/<int:person_id>")
+@bp.get("/persons/<id:person_id>")
 def person(person_id: int) -> Response:
     principal = current_principal()
     return jsonify(profile_of_person(database_of(current_app), principal, person_id).as_dict())
 
 
-@bp.get("/persons/<int:person_id>/export")
+@bp.get("/persons/<id:person_id>/export")
 def export_person(person_id: int) -> Response:
     principal = current_principal()
     return jsonify(gdpr.export_person(database_of(current_app), principal, person_id))
 
 
-@bp.delete("/persons/<int:person_id>")
+@bp.delete("/persons/<id:person_id>")
 def erase_person(person_id: int) -> Response:
     principal = current_principal()
     return jsonify(erased=gdpr.erase_person(database_of(current_app), principal, person_id))
 
 
-@bp.put("/persons/<int:person_id>/owner")
+@bp.put("/persons/<id:person_id>/owner")
 def assign_owner(person_id: int) -> Response:
     principal = current_principal()
     ownership.assign_owner(database_of(current_app), principal, person_id,
@@ -78,14 +79,14 @@ def assign_owner(person_id: int) -> Response:
     return jsonify(ok=True)
 
 
-@bp.post("/persons/<int:person_id>/shares")
+@bp.post("/persons/<id:person_id>/shares")
 def share(person_id: int) -> Response:
     principal = current_principal()
     ownership.share(database_of(current_app), principal, person_id, _field(_body(), "email"))
     return jsonify(ok=True)
 
 
-@bp.delete("/persons/<int:person_id>/shares/<path:email>")
+@bp.delete("/persons/<id:person_id>/shares/<path:email>")
 def unshare(person_id: int, email: str) -> Response:
     principal = current_principal()
     ownership.share(database_of(current_app), principal, person_id, email, shared=False)
@@ -103,17 +104,17 @@ def hand_over() -> Response:
 
 # -- notes ------------------------------------------------------------------------------------
 
-@bp.post("/persons/<int:person_id>/notes")
+@bp.post("/persons/<id:person_id>/notes")
 def note_on_person(person_id: int) -> tuple[Response, int]:
     return _add_note(person_id=person_id)
 
 
-@bp.post("/companies/<int:company_id>/notes")
+@bp.post("/companies/<id:company_id>/notes")
 def note_on_company(company_id: int) -> tuple[Response, int]:
     return _add_note(company_id=company_id)
 
 
-@bp.delete("/notes/<int:note_id>")
+@bp.delete("/notes/<id:note_id>")
 def delete_note(note_id: int) -> Response:
     principal = current_principal()
     notes.delete_note(database_of(current_app), principal, note_id)
@@ -169,7 +170,8 @@ def audit() -> Response:
         raise DecisionError("since must be an ISO 8601 date or time") from None
     before = request.args.get("before_id")
     events = audit_log(database_of(current_app), principal, since=moment,
-                       before_id=int(before) if before and before.isdigit() else None,
+                       before_id=min(int(before), MAX_ROW_ID) if before and before.isdigit()
+                       else None,
                        limit=_number("limit", 100, 1, 1000))
     return jsonify(events=events)
 
