@@ -96,7 +96,9 @@ def facts_from_header_list(headers: Iterable[dict[str, Any]], provenance: str,
     Authentication-Results, topmost first); None without a From."""
     values: dict[str, str] = {}
     results = []
-    for header in headers:
+    for header in headers if isinstance(headers, list | tuple) else ():
+        if not isinstance(header, dict):
+            continue  # an answer of another shape
         name, value = str(header.get("name", "")).lower(), str(header.get("value", ""))
         field = HEADER_FIELDS.get(name)
         if field and field not in values:

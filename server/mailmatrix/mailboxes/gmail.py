@@ -62,7 +62,8 @@ class GmailClient:
         request = messages.get(userId="me", id=message_id, format="full") if with_body else \
             messages.get(userId="me", id=message_id, format="metadata", metadataHeaders=HEADERS)
         message = self._execute(request, user_token, message_token)
-        payload = message.get("payload") or {}
+        payload = message.get("payload")
+        payload = payload if isinstance(payload, dict) else {}
         body = _plain_text(payload) if with_body else None
         facts = facts_from_header_list(payload.get("headers") or [], VERIFIED, body)
         if facts is None:
@@ -114,12 +115,19 @@ class GmailClient:
         if message_token:
             request.headers["X-Goog-Gmail-Access-Token"] = message_token
         try:
-            return request.execute(http=self._http(), num_retries=0)
+            answer = request.execute(http=self._http(), num_retries=0)
         except HttpError as error:
             raise _error_of(int(error.resp.status)) from None
+        except ValueError:  # a 200 whose body is not JSON
+            raise GmailError("unavailable", "Gmail answered with something that is not JSON",
+                             503) from None
         except (TimeoutError, OSError, httplib2.HttpLib2Error) as error:
             raise GmailError("unavailable", f"Gmail could not be reached "
                              f"({error.__class__.__name__})", 503) from None
+        if not isinstance(answer, dict):
+            raise GmailError("unavailable", "Gmail answered with something that is not a "
+                             "JSON object", 503)
+        return answer
 
 
 def _error_of(status: int) -> GmailError:

@@ -61,7 +61,9 @@ class GraphClient:
         found = self._get(token, f"{self._base}/me/messages",
                           {"$search": f'"participants:{mailbox}"', "$select": HISTORY_FIELDS,
                            "$top": str(max(1, min(top, 1000)))})
-        return [facts_of(item) for item in found.get("value", [])]
+        items = found.get("value")
+        return [facts_of(item) for item in items if isinstance(item, dict)] \
+            if isinstance(items, list) else []
 
     def _get(self, token: str, url: str, params: dict[str, str]) -> dict[str, Any]:
         try:
@@ -71,9 +73,16 @@ class GraphClient:
         except (requests.RequestException, OSError) as error:
             raise GraphError("unavailable", f"Microsoft Graph could not be reached "
                              f"({error.__class__.__name__})", 503) from None
-        if response.status_code == 200:
-            return response.json()
-        raise _error_of(response)
+        if response.status_code != 200:
+            raise _error_of(response)
+        try:
+            found = response.json()
+        except ValueError:
+            found = None
+        if not isinstance(found, dict):
+            raise GraphError("unavailable", "Microsoft Graph answered with something that is "
+                             "not a JSON object", 503)
+        return found
 
 
 def facts_of(message: dict[str, Any]) -> MessageFacts:
@@ -97,7 +106,10 @@ def _addresses(recipients: Iterable[Any]) -> str:
     hostile name stays a name."""
     parts = []
     for recipient in recipients:
-        mailbox = (recipient or {}).get("emailAddress") or {}
+        if not isinstance(recipient, dict) or not isinstance(recipient.get("emailAddress"),
+                                                             dict | None):
+            continue  # an answer of another shape: skip what cannot be a recipient
+        mailbox = recipient.get("emailAddress") or {}
         address = str(mailbox.get("address") or "")
         if address:
             parts.append(formataddr((str(mailbox.get("name") or ""), address)))
