@@ -90,3 +90,13 @@ def cards_in(response: dict[str, Any]) -> list[dict[str, Any]]:
     for card in cards:
         check_card(card)
     return cards
+
+
+def card_texts(node: Any) -> list[str]:
+    """Every text a card shows (not the buttons' actions, which are ours)."""
+    if isinstance(node, dict):
+        return [text for key, value in node.items() if key != "onClick"
+                for text in ([value] if isinstance(value, str) else card_texts(value))]
+    if isinstance(node, list):
+        return [text for item in node for text in card_texts(item)]
+    return []

@@ -11,7 +11,7 @@ from mailmatrix.customers.people_search import PersonMatch
 from mailmatrix.customers.profile import AddressView, Profile, Warning
 from mailmatrix.panel.cards import compose_card, panel_card, search_results_card
 from mailmatrix.panel.view import PanelView
-from tests.card_schema import check_card
+from tests.card_schema import card_texts, check_card
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -67,7 +67,7 @@ def test_every_value_from_mail_or_users_is_escaped_on_the_card() -> None:
                       act)
     check_card(card)
     texts = [value for section in card["sections"] for widget in section["widgets"]
-             for value in _strings(widget)]
+             for value in card_texts(widget)]
     assert not any("<img" in value for value in texts)
     assert any("&lt;img src=x onerror=alert(1)&gt;" in value for value in texts)
 
@@ -91,30 +91,9 @@ def test_search_results_and_compose_cards_are_valid_and_escaped() -> None:
     results = search_results_card("en", [PersonMatch(1, HOSTILE, HOSTILE, (HOSTILE,))],
                                   "x@y.de", act)
     check_card(results)
-    assert "<img" not in json.dumps([_strings(w) for s in results["sections"]
+    assert "<img" not in json.dumps([card_texts(w) for s in results["sections"]
                                      for w in s["widgets"]])
     check_card(search_results_card("en", [], "x@y.de", act))
     compose = compose_card("en", [("home@gmail.com", known())], f"Dear {HOSTILE},", act)
     check_card(compose)
     assert "Send to the primary address only" in all_text(compose)
-
-
-def _strings(node: Any) -> list[str]:
-    """Every text the card shows (not the action parameters, which are ours)."""
-    if isinstance(node, dict):
-        return [text for key, value in node.items() if key != "onClick"
-                for text in ([value] if isinstance(value, str) else _strings(value))]
-    if isinstance(node, list):
-        return [text for item in node for text in _strings(item)]
-    return []
-
-
-def test_a_colleagues_customer_shows_who_owns_it_and_offers_no_edits() -> None:
-    restricted = Profile(query="buyer0@acme-gmbh.de", classification={"kind": "corporate"},
-                         known=True, person={"id": 7, "name": "Li Wei", "owner": "Anna"},
-                         addresses=(address(0),), restricted=True)
-    card = panel_card(PanelView(language="en", direction="in", subject=restricted), act)
-    check_card(card)
-    shown = all_text(card)
-    assert "Account manager: Anna" in shown and "ask the account manager" in shown
-    assert not any(handler in shown for handler in ('\\"pin\\"', '\\"unlink\\"', '\\"note\\"'))

@@ -20,6 +20,7 @@ from mailmatrix.customers.notes import add_note
 from mailmatrix.panel.cards import panel_card
 from mailmatrix.panel.html import render_panel
 from mailmatrix.panel.view import build_panel
+from tests.card_schema import card_texts, check_card
 
 PAYLOADS = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>",
@@ -81,7 +82,8 @@ def test_no_payload_becomes_markup_on_the_card(hostile_views: list[Any]) -> None
 
     for view in hostile_views:
         card = panel_card(view, act)
-        for text in _texts(card):
+        check_card(card)  # still a valid Card v1, within Google's limits
+        for text in card_texts(card):
             soup = BeautifulSoup(text, "html.parser")
             tags = {tag.name for tag in soup.find_all(True)}
             assert tags <= OURS_IN_CARDS, (text, tags)
@@ -107,12 +109,3 @@ def test_a_display_name_showing_another_domain_is_a_warning(app: Flask) -> None:
                           message_id="<honest@x>")
     assert not [w for w in build_panel(database, me, honest).subject.warnings
                 if w.kind == "display-name"]
-
-
-def _texts(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        return [text for key, value in node.items() if key != "onClick"
-                for text in ([value] if isinstance(value, str) else _texts(value))]
-    if isinstance(node, list):
-        return [text for item in node for text in _texts(item)]
-    return []

@@ -55,9 +55,7 @@ def users_list(tenant: int | None) -> None:
 @TENANT
 @with_appcontext
 def grant_admin(email: str, tenant: int | None) -> None:
-    database = database_of(current_app)
-    _run(set_role, database, None, tenant or _run(tenant_of_email, database, email), email,
-         "admin")
+    _set_role(email, tenant, "admin")
     click.echo(f"{email} is an admin")
 
 
@@ -66,10 +64,14 @@ def grant_admin(email: str, tenant: int | None) -> None:
 @TENANT
 @with_appcontext
 def revoke_admin(email: str, tenant: int | None) -> None:
+    _set_role(email, tenant, "member")
+    click.echo(f"{email} is a member")
+
+
+def _set_role(email: str, tenant: int | None, role: str) -> None:
     database = database_of(current_app)
     _run(set_role, database, None, tenant or _run(tenant_of_email, database, email), email,
-         "member")
-    click.echo(f"{email} is a member")
+         role)
 
 
 @click.command("audit")

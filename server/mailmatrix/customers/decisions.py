@@ -31,6 +31,7 @@ from mailmatrix.customers.models import (
     Person,
     Suggestion,
 )
+from mailmatrix.customers.rows import person_of_tenant
 from mailmatrix.customers.summaries import choose_primary
 from mailmatrix.customers.upsert import get_or_create
 
@@ -42,7 +43,7 @@ def confirm_link(database: Database, principal: Principal, address: str, person_
     """"This address is this person": the address joins the person, confirmed."""
     with database.session(principal.tenant_id) as session:
         row = _address(session, address)
-        _person(session, person_id)
+        person_of_tenant(session, person_id)
         before = _state(session, row)
         _move(session, row, person_id, "confirmed", "user")
         _set_suggestions(session, row.id, person_id, "accepted")
@@ -55,7 +56,7 @@ def reject_link(database: Database, principal: Principal, address: str, person_i
     """"This address is not this person": never suggested or linked again by a rule."""
     with database.session(principal.tenant_id) as session:
         row = _address(session, address)
-        _person(session, person_id)
+        person_of_tenant(session, person_id)
         before = _state(session, row)
         if row.person_id == person_id:
             _move(session, row, _new_person(session, row).id, "confirmed", "user")
@@ -92,7 +93,7 @@ def pin_primary(database: Database, principal: Principal, person_id: int,
                 raw_address: str | None) -> None:
     """Pin the primary address for formal matters (None unpins and lets the rules choose)."""
     with database.session(principal.tenant_id) as session:
-        person = _person(session, person_id)
+        person = person_of_tenant(session, person_id)
         before = {"primary_raw": person.primary_raw, "pinned": person.primary_pinned}
         if raw_address is None:
             person.primary_pinned = False
@@ -137,14 +138,6 @@ def _company_of(session: Session, company_address: str) -> int:
     if company_id is None:
         raise DecisionError(f"{company_address} belongs to no company")
     return company_id
-
-
-def _person(session: Session, person_id: int) -> Person:
-    person = session.scalars(select(Person).where(Person.tenant_id == session.info["tenant_id"],
-                                                  Person.id == person_id)).first()
-    if person is None:
-        raise DecisionError(f"no person {person_id}")
-    return person
 
 
 def _state(session: Session, row: Address) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
-from mailmatrix.customers.errors import AccessDenied, DecisionError, NotFound
+from mailmatrix.customers.errors import AccessDenied, DecisionError
 from mailmatrix.customers.models import (
     Address,
     AddressForm,
@@ -37,6 +37,7 @@ from mailmatrix.customers.models import (
     Suppression,
     Tenant,
 )
+from mailmatrix.customers.rows import person_of_tenant
 
 PRUNE_BATCH = 2000  # observations per transaction: a cron job never holds long locks
 REDACTED = {"redacted": "erased at the person's request"}
@@ -85,7 +86,7 @@ def export_person(database: Database, principal: Principal, person_id: int) -> d
     suggestions, notes and the audit trail about them."""
     _require_admin(principal)
     with database.reading(principal.tenant_id) as session:
-        person = _person(session, principal, person_id)
+        person = person_of_tenant(session, person_id)
         addresses = list(session.scalars(select(Address).where(
             Address.tenant_id == principal.tenant_id, Address.person_id == person.id)))
         ids = [row.id for row in addresses]
@@ -162,7 +163,7 @@ def erase_person(database: Database, principal: Principal, person_id: int) -> di
     _require_admin(principal)
     with database.session(principal.tenant_id) as session:
         tenant = principal.tenant_id
-        person = _person(session, principal, person_id)
+        person = person_of_tenant(session, person_id)
         addresses = list(session.scalars(select(Address).where(
             Address.tenant_id == tenant, Address.person_id == person.id)))
         ids = [row.id for row in addresses]
@@ -268,14 +269,6 @@ def _suppression_key(session: Session, tenant_id: int) -> str:
     if not tenant.suppression_key:
         tenant.suppression_key = secrets.token_hex(32)
     return tenant.suppression_key
-
-
-def _person(session: Session, principal: Principal, person_id: int) -> Person:
-    person = session.scalar(select(Person).where(Person.tenant_id == principal.tenant_id,
-                                                 Person.id == person_id))
-    if person is None:
-        raise NotFound(f"no person {person_id}")
-    return person
 
 
 def _canonical(address: str) -> str:

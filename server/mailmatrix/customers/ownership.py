@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database
-from mailmatrix.customers.errors import AccessDenied, DecisionError, NotFound
+from mailmatrix.customers.errors import AccessDenied, DecisionError
 from mailmatrix.customers.models import Company, Person, Share, User
+from mailmatrix.customers.rows import person_of_tenant
 
 
 def assign_owner(database: Database, principal: Principal, person_id: int,
@@ -20,7 +21,7 @@ def assign_owner(database: Database, principal: Principal, person_id: int,
     """The person's account manager: an admin assigns anyone; an owner gives their customer
     away; anyone claims a customer nobody owns."""
     with database.session(principal.tenant_id) as session:
-        person = _person(session, principal, person_id)
+        person = person_of_tenant(session, person_id)
         allowed = principal.role == "admin" or person.owner_user_id in (None,
                                                                         principal.user_id)
         if not allowed:
@@ -35,7 +36,7 @@ def share(database: Database, principal: Principal, person_id: int, user_email: 
           shared: bool = True) -> None:
     """Let a colleague see the full profile (or stop, with ``shared=False``)."""
     with database.session(principal.tenant_id) as session:
-        person = _person(session, principal, person_id)
+        person = person_of_tenant(session, person_id)
         if principal.role != "admin" and person.owner_user_id not in (None, principal.user_id):
             raise AccessDenied("only the account manager or an admin can share a customer")
         user = user_by_email(session, principal.tenant_id, user_email)
@@ -89,11 +90,3 @@ def user_by_email(session: Session, tenant_id: int, email: str) -> User:
     if user is None:
         raise DecisionError(f"{email} has not signed in to MailMatrix in your organization")
     return user
-
-
-def _person(session: Session, principal: Principal, person_id: int) -> Person:
-    person = session.scalar(select(Person).where(Person.tenant_id == principal.tenant_id,
-                                                 Person.id == person_id))
-    if person is None:
-        raise NotFound(f"no person {person_id}")
-    return person

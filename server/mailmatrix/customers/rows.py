@@ -1,0 +1,18 @@
+"""One row of the session's tenant, or a NotFound naming what is missing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailmatrix.customers.errors import NotFound
+from mailmatrix.customers.models import Person
+
+
+def person_of_tenant(session: Session, person_id: int) -> Person:
+    """The person ``person_id`` of the session's tenant (another tenant's is "no person")."""
+    person = session.scalar(select(Person).where(Person.tenant_id == session.info["tenant_id"],
+                                                 Person.id == person_id))
+    if person is None:
+        raise NotFound(f"no person {person_id}")
+    return person
