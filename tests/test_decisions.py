@@ -78,6 +78,19 @@ def test_confirmed_link_joins_the_person_and_survives_reingest(database, rep, tw
     assert suggestions == [(two_identities, "accepted")]
 
 
+def test_the_person_an_address_leaves_keeps_no_primary_pointing_at_it(
+        database, rep, two_identities) -> None:  # noqa: ANN001
+    with database.session(rep.tenant_id) as session:
+        left = session.scalars(select(Address.person_id).where(
+            Address.canonical == "liweiprivate@gmail.com")).one()
+    pin_primary(database, rep, left, "liwei.private@gmail.com")  # even a pin lets go
+    confirm_link(database, rep, "liwei.private@gmail.com", two_identities)
+    with database.session(rep.tenant_id) as session:
+        emptied = session.get(Person, left)
+        assert (emptied.primary_address_id, emptied.primary_raw, emptied.primary_pinned) == (
+            None, None, False)
+
+
 def test_rejected_suggestion_is_never_made_again(database, rep, two_identities) -> None:  # noqa: ANN001
     reject_link(database, rep, "liwei.private@gmail.com", two_identities, "different person")
     seen(database, rep, 4, "Li Wei <liwei.private@gmail.com>")

@@ -213,8 +213,11 @@ def _delete_rows(session: Session, tenant: int, person_id: int, ids: list[int]
     for model in (Share, PersonPhone):
         session.execute(delete(model).where(model.tenant_id == tenant,
                                             model.person_id == person_id))
-    session.execute(update(Person).where(Person.tenant_id == tenant, Person.id == person_id)
-                    .values(primary_address_id=None))
+    # Anyone still pointing at these addresses as their primary lets go of them first
+    session.execute(update(Person).where(
+        Person.tenant_id == tenant,
+        or_(Person.id == person_id, Person.primary_address_id.in_(ids) if ids else False))
+        .values(primary_address_id=None, primary_raw=None, primary_pinned=False))
     if ids:
         session.execute(delete(Address).where(Address.tenant_id == tenant, Address.id.in_(ids)))
     session.execute(delete(Person).where(Person.tenant_id == tenant, Person.id == person_id))

@@ -45,22 +45,34 @@ def update_primaries(session: Session, person_ids: Iterable[int], *,
                    Person.primary_raw)
             .where(Person.tenant_id == tenant_id, Person.id.in_(part)))}
         candidates: dict[int, list[Any]] = defaultdict(list)
+        owned: dict[int, set[int]] = defaultdict(set)
         for row in session.execute(
                 select(Address.id, Address.person_id, Address.kind, Address.canonical,
                        Address.formal_count, Address.last_seen)
                 .where(Address.tenant_id == tenant_id, Address.person_id.in_(part))):
+            owned[row.person_id].add(row.id)
             if is_candidate(row):
                 candidates[row.person_id].append(row)
+        # A primary whose address has left the person (linked elsewhere, erased) goes, a pin
+        # on it too: it would name an address that is no longer theirs.
+        gone = {person for person, held in persons.items()
+                if held.primary_address_id is not None
+                and held.primary_address_id not in owned[person]}
         best = {person: best_address(rows) for person, rows in candidates.items()
-                if person in persons and not persons[person].primary_pinned}
+                if person in persons and (person in gone or not persons[person].primary_pinned)}
         forms = _forms_of(session, tenant_id, [row.id for row in best.values()])
-        changes = []
+        changes = [{"tenant": tenant_id, "row": person, "address": None, "raw": None}
+                   for person in gone if person not in best]
         for person, row in best.items():
             choice = (row.id, preferred_form(row, forms[row.id]))
             held = persons[person]
             if (held.primary_address_id, held.primary_raw) != choice:
                 changes.append({"tenant": tenant_id, "row": person, "address": choice[0],
                                 "raw": choice[1]})
+        if gone:
+            session.execute(update(Person).where(Person.tenant_id == tenant_id,
+                                                 Person.id.in_(gone))
+                            .values(primary_pinned=False))
         _write(session, _SET_PRIMARY, Person, changes)
 
 
