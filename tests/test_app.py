@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mailmatrix import create_app
+from mailmatrix.customers.db import database_of
 from mailmatrix.resources import shipped_folder
 
 
@@ -69,3 +70,14 @@ def test_an_overlong_address_on_the_demo_page_is_a_clear_error(client: FlaskClie
     response = client.get("/check", query_string={"address": "a" * 100_000 + "@acme.de"})
     assert response.status_code == 200
     assert "longer than" in response.get_data(as_text=True)
+
+
+def test_readiness_needs_a_migrated_database(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}"})
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    waiting = client.get("/readyz")
+    assert waiting.status_code == 503 and waiting.json["status"] == "not_migrated"
+    database_of(app).upgrade()
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json["revision"] == database_of(app).head_revision()

@@ -167,6 +167,23 @@ def demo_command(host: str, port: int) -> None:
     run_simple(host, port, app, use_reloader=False, threaded=True)
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", type=int, default=None,
+              help="Processes (default: MAILMATRIX_SERVE_WORKERS, else 2).")
+@click.option("--threads", type=int, default=None,
+              help="Threads per process (default: MAILMATRIX_SERVE_THREADS, else 8).")
+def serve_command(host: str, port: int, workers: int | None, threads: int | None) -> None:
+    """Serve the app with gunicorn (production; put HTTPS termination in front). Run
+    `mailmatrix db upgrade` first: /readyz answers 503 until the database is migrated."""
+    from mailmatrix.serve import serve
+
+    app = create_app()
+    serve(app, host, port, workers or int(app.config.get("SERVE_WORKERS") or 2),
+          threads or int(app.config.get("SERVE_THREADS") or 8))
+
+
 @main.command("tone")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")

@@ -37,6 +37,9 @@ DEFAULTS: dict[str, object] = {
     "REDIS_URL": "",
     # Requests per minute per user and per organization on the API and add-on endpoints
     # (0: unlimited); counted in Redis when configured, so every process shares them.
+    # `mailmatrix serve`: gunicorn processes and threads per process
+    "SERVE_WORKERS": 2,
+    "SERVE_THREADS": 8,
     "RATE_LIMIT_USER": 300,
     "RATE_LIMIT_TENANT": 3000,
     # Google Workspace: the Gmail add-on's OAuth client id, its service account

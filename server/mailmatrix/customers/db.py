@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 import click
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import create_engine, event
@@ -83,6 +85,14 @@ class Database:
 
     def upgrade(self, revision: str = "head") -> None:
         command.upgrade(_alembic_config(self.url), revision)
+
+    def schema_revision(self) -> str | None:
+        """The migration the database carries (None: never migrated)."""
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def head_revision(self) -> str | None:
+        return ScriptDirectory.from_config(_alembic_config(self.url)).get_current_head()
 
     def dispose(self) -> None:
         self.engine.dispose()

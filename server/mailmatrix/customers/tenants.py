@@ -55,7 +55,17 @@ def ensure_tenant(database: Database, identity_kind: str, identity_key: str,
 
 def ensure_user(database: Database, tenant_id: int, external_id: str, *, email: str = "",
                 display_name: str = "", locale: str = "en") -> Principal:
-    """The user of a tenant; the tenant's first user becomes its admin."""
+    """The user of a tenant; the tenant's first user becomes its admin. Safe when several
+    processes see the same new user at once (a pane's first two requests, two hosts): the
+    one that loses the race reads what the other wrote."""
+    try:
+        return _ensure_user(database, tenant_id, external_id, email, display_name, locale)
+    except IntegrityError:
+        return _ensure_user(database, tenant_id, external_id, email, display_name, locale)
+
+
+def _ensure_user(database: Database, tenant_id: int, external_id: str, email: str,
+                 display_name: str, locale: str) -> Principal:
     with database.session(tenant_id) as session:
         user = session.scalar(select(User).where(User.tenant_id == tenant_id,
                                                  User.external_id == external_id))
