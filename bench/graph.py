@@ -108,10 +108,12 @@ def ingest_rate(database: Database, path: Path) -> float:
     return summary.read / elapsed
 
 
-def bulk_tenant(database: Database, addresses: int, seed: int = 9) -> tuple[int, list[str]]:
-    """A tenant with ``addresses`` addresses loaded with bulk inserts, and a sample of them."""
+def bulk_tenant(database: Database, addresses: int, seed: int = 9, user: str | None = None
+                ) -> tuple[int, list[str]]:
+    """A tenant with ``addresses`` addresses loaded with bulk inserts, and a sample of them
+    (``user``: whose tenant; by default one of its own per size)."""
     rng = random.Random(seed)
-    principal = local_principal(database, f"rep@bulk-{addresses}.example")
+    principal = local_principal(database, user or f"rep@bulk-{addresses}.example")
     tenant, now = principal.tenant_id, datetime.now(UTC)
     companies = max(10, addresses // 40)
     with database.session(tenant) as session:

@@ -23,6 +23,8 @@ from sqlalchemy import create_engine, text
 
 from mailmatrix.customers.db import Database
 
+# One PostgreSQL shared by the hosts (SQLite is one host's file: nothing to test there)
+pytestmark = pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 DEMO = {"Authorization": "Bearer demo"}
 ME = {"emailAddress": "anna.becker@example-export.com", "displayName": "Anna Becker"}
 WORK, HOME = "li.wei@acme-gmbh.de", "liwei.home@gmail.com"
@@ -47,8 +49,6 @@ def _serve(url: str, port: int, log: Path) -> subprocess.Popen:
 
 @pytest.fixture
 def two_hosts(database: Database, tmp_path: Path) -> Iterator[tuple[str, str, str]]:
-    if database.engine.dialect.name != "postgresql":
-        pytest.skip("the multi-process test is about PostgreSQL (SQLite is one host's file)")
     ports = [_free_port(), _free_port()]
     servers = [_serve(database.url, port, tmp_path / f"serve-{port}.log") for port in ports]
     bases = [f"http://127.0.0.1:{port}" for port in ports]

@@ -1,0 +1,211 @@
+"""Load: the panel request against gunicorn (`mailmatrix serve`), with a tenant of 10,000 up to
+1,000,000 addresses, on PostgreSQL and SQLite.
+
+    python bench/load.py [--sizes 10000,1000000] [--databases postgresql,sqlite]
+                         [--rate 100] [--seconds 20]
+
+For each database and size: a fresh database is bulk-loaded (bench/graph.py's loader; ~1
+address in 2 shares a person), `mailmatrix serve` starts on loopback (2 workers x 8 threads,
+demo sign-in, no rate limits), and a separate load-generator process
+(a) offers a fixed load of --rate panel requests per second for --seconds (open loop: each
+    latency is measured from when the request was due, so a stall is not hidden), and
+(b) finds the sustainable throughput with closed-loop clients, beside the same for the
+    trivial /healthz endpoint served the same way in the same run.
+A panel request observes the message (a known sender, a new Message-ID), reads the profile
+and computes the tone hint; Graph and Gmail are not involved.
+Targets (issue 8): p99 <= 50 ms on PostgreSQL at 1M at 100 requests/s; panel throughput >=
+0.15x the trivial endpoint's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY / "bench"))
+
+import requests  # noqa: E402
+import sqlalchemy  # noqa: E402
+
+from graph import POSTGRES_URL, bulk_tenant  # noqa: E402
+from mailmatrix.auth.demo import DEMO_USER  # noqa: E402
+from mailmatrix.customers.db import Database  # noqa: E402
+
+DEMO = {"Authorization": "Bearer demo"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(url: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    environment = {**os.environ, "MAILMATRIX_DATABASE_URL": url, "MAILMATRIX_DEMO_MODE": "true",
+                   "MAILMATRIX_RATE_LIMIT_USER": "0", "MAILMATRIX_RATE_LIMIT_TENANT": "0",
+                   "MAILMATRIX_SECRET_KEY": "load", "MAILMATRIX_ENTRA_CLIENT_ID": ""}
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from mailmatrix.cli import main; main()", "serve", "--port",
+         str(port), "--workers", "2", "--threads", "8"], env=environment,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/readyz", timeout=2).status_code == 200:
+                return server, base
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the server did not become ready")
+
+
+def message(sender: str, number: int) -> dict:
+    return {"from": {"emailAddress": sender, "displayName": "Buyer"},
+            "to": [{"emailAddress": DEMO_USER, "displayName": "Anna Becker"}],
+            "subject": "PO 4411", "internetMessageId": f"<load-{uuid.uuid4().hex}-{number}@b>",
+            "dateTimeCreated": "2026-11-26T07:15:00Z",
+            "body": "Dear Ms Becker,\nplease find our purchase order attached.\n"
+                    "Kind regards\nBuyer"}
+
+
+# -- the load generator (runs in its own process) ---------------------------------------------
+
+def generate(base: str, senders: list[str], rate: float, seconds: float, concurrency: int
+             ) -> dict:
+    session = requests.Session()
+    rng = random.Random(1)
+
+    def panel(number: int) -> float:
+        due = start + number / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        answer = session.post(base + "/api/panel", headers=DEMO, timeout=60,
+                              json=message(rng.choice(senders), number))
+        assert answer.status_code == 200, answer.text[:200]
+        return (time.perf_counter() - due) * 1000
+
+    for number in range(20):  # warm up: connections, caches, prepared statements
+        session.post(base + "/api/panel", headers=DEMO, json=message(senders[number], -number))
+    start = time.perf_counter()
+    with ThreadPoolExecutor(64) as pool:
+        latencies = sorted(pool.map(panel, range(int(rate * seconds))))
+    fixed = {"p50": statistics.median(latencies),
+             "p95": latencies[int(len(latencies) * 0.95)],
+             "p99": latencies[int(len(latencies) * 0.99)], "requests": len(latencies)}
+    return {"fixed_load": fixed,
+            "panel_rps": closed_loop(base, senders, concurrency, seconds / 2, panel=True),
+            "healthz_rps": closed_loop(base, senders, concurrency, seconds / 2, panel=False)}
+
+
+def closed_loop(base: str, senders: list[str], clients: int, seconds: float, *, panel: bool
+                ) -> float:
+    deadline = time.perf_counter() + seconds
+
+    def client(number: int) -> int:
+        session, done, rng = requests.Session(), 0, random.Random(number)
+        while time.perf_counter() < deadline:
+            if panel:
+                session.post(base + "/api/panel", headers=DEMO,
+                             json=message(rng.choice(senders), number * 1_000_000 + done))
+            else:
+                session.get(base + "/healthz")
+            done += 1
+        return done
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        total = sum(pool.map(client, range(clients)))
+    return total / (time.perf_counter() - started)
+
+
+# -- the driver -------------------------------------------------------------------------------
+
+def database_for(kind: str, folder: str) -> tuple[Database, str, str | None]:
+    if kind == "sqlite":
+        url = f"sqlite:///{folder}/load-{uuid.uuid4().hex[:6]}.sqlite3"
+        return Database(url), url, None
+    schema = f"mm_load_{uuid.uuid4().hex[:10]}"
+    admin = sqlalchemy.create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    return Database(url), url, schema
+
+
+def drop(schema: str | None) -> None:
+    if schema:
+        admin = sqlalchemy.create_engine(POSTGRES_URL)
+        with admin.begin() as connection:
+            connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--databases", default="postgresql,sqlite")
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--generate", nargs=4, metavar=("BASE", "SENDERS", "RATE", "SECONDS"),
+                        help=argparse.SUPPRESS)  # the load-generator process
+    args = parser.parse_args()
+    if args.generate:
+        base, senders, rate, seconds = args.generate
+        print(json.dumps(generate(base, json.loads(Path(senders).read_text()), float(rate),
+                                  float(seconds), args.clients)))
+        return
+    folder = tempfile.mkdtemp()
+    for kind in args.databases.split(","):
+        for size in (int(value) for value in args.sizes.split(",")):
+            database, url, schema = database_for(kind, folder)
+            try:
+                database.upgrade()
+                started = time.perf_counter()
+                _, sample = bulk_tenant(database, size, user=DEMO_USER)
+                loaded = time.perf_counter() - started
+                database.dispose()
+                senders = Path(folder) / "senders.json"
+                senders.write_text(json.dumps(sample))
+                server, base = serve(url)
+                try:
+                    found = subprocess.run(
+                        [sys.executable, __file__, "--clients", str(args.clients),
+                         "--generate", base, str(senders), str(args.rate), str(args.seconds)],
+                        capture_output=True, text=True, check=True, timeout=1800)
+                finally:
+                    server.terminate()
+                    server.wait(timeout=30)
+                result = json.loads(found.stdout.strip().splitlines()[-1])
+                fixed = result["fixed_load"]
+                print(f"{kind} {size:>9,} addresses (loaded in {loaded:.0f} s): "
+                      f"{args.rate:.0f} req/s for {args.seconds:.0f} s -> p50 {fixed['p50']:.1f}"
+                      f" / p95 {fixed['p95']:.1f} / p99 {fixed['p99']:.1f} ms; throughput "
+                      f"panel {result['panel_rps']:.0f} req/s vs /healthz "
+                      f"{result['healthz_rps']:.0f} req/s = "
+                      f"{result['panel_rps'] / result['healthz_rps']:.2f}x", flush=True)
+            finally:
+                database.dispose()
+                drop(schema)
+
+
+if __name__ == "__main__":
+    main()
