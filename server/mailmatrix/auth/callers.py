@@ -7,6 +7,7 @@ Configured with ``ENTRA_CLIENT_ID`` (our API's app registration), ``ENTRA_APP_ID
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from cachetools import TTLCache
@@ -55,7 +56,7 @@ def current_caller() -> Caller:
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenRejected("missing_token", "sign in first: no Bearer access token was sent")
     if token.strip() == DEMO_TOKEN:
-        demo = demo_sign_in()
+        demo = _cached(("demo",), demo_sign_in)
         check_rate(demo)
         return Caller(demo, None)
     settings = _settings()
@@ -69,12 +70,17 @@ def current_caller() -> Caller:
 
 
 def _principal(caller: VerifiedCaller, locale: str) -> Principal:
+    return _cached((caller.tid, caller.oid),
+                   lambda: principal_for(database_of(current_app), caller, locale))
+
+
+def _cached(key: tuple[str, ...], resolve: Callable[[], Principal]) -> Principal:
+    """Who a caller is, from this process's short cache (one database round trip a minute)."""
     cache: TTLCache = current_app.extensions[PRINCIPALS]
-    key = (caller.tid, caller.oid)
     with _LOCK:  # cachetools caches are not thread-safe; the server is threaded
         found = cache.get(key)
     if found is None:
-        found = principal_for(database_of(current_app), caller, locale)
+        found = resolve()
         with _LOCK:
             cache[key] = found
     return found
