@@ -56,7 +56,7 @@ def current_caller() -> Caller:
     if scheme.lower() != "bearer" or not token.strip():
         raise TokenRejected("missing_token", "sign in first: no Bearer access token was sent")
     if token.strip() == DEMO_TOKEN:
-        demo = _cached(("demo",), demo_sign_in)
+        demo = cached_principal(("demo",), demo_sign_in)
         check_rate(demo)
         return Caller(demo, None)
     settings = _settings()
@@ -70,12 +70,13 @@ def current_caller() -> Caller:
 
 
 def _principal(caller: VerifiedCaller, locale: str) -> Principal:
-    return _cached((caller.tid, caller.oid),
+    return cached_principal((caller.tid, caller.oid),
                    lambda: principal_for(database_of(current_app), caller, locale))
 
 
-def _cached(key: tuple[str, ...], resolve: Callable[[], Principal]) -> Principal:
-    """Who a caller is, from this process's short cache (one database round trip a minute)."""
+def cached_principal(key: tuple[str, ...], resolve: Callable[[], Principal]) -> Principal:
+    """Who a caller is (Entra, Google, the demo), from this process's short cache: one
+    database round trip a minute per caller, and forget_principals() after a role change."""
     cache: TTLCache = current_app.extensions[PRINCIPALS]
     with _LOCK:  # cachetools caches are not thread-safe; the server is threaded
         found = cache.get(key)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any
 
-from cachetools import TTLCache
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from mailmatrix.addresses.classify import classify_address
 from mailmatrix.addresses.display_names import visible_text
+from mailmatrix.auth.callers import cached_principal
 from mailmatrix.auth.entra import TokenRejected
 from mailmatrix.auth.google import (
     GoogleSettings,
@@ -53,8 +53,7 @@ from mailmatrix.web.gmail_event import (
 )
 
 bp = Blueprint("gmail", __name__, url_prefix="/gmail")
-GOOGLE_KEYS, GMAIL, GOOGLE_PRINCIPALS = ("mailmatrix.google_keys", "mailmatrix.gmail",
-                                         "mailmatrix.google_principals")
+GOOGLE_KEYS, GMAIL = "mailmatrix.google_keys", "mailmatrix.gmail"
 HISTORY_BUDGET = 1.5  # seconds for past correspondence: Gmail cannot update a card later
 _LOCK = threading.Lock()
 
@@ -62,7 +61,6 @@ _LOCK = threading.Lock()
 def init_app(app: Flask) -> None:
     app.extensions[GOOGLE_KEYS] = google_keys()
     app.extensions[GMAIL] = _LazyGmail()
-    app.extensions[GOOGLE_PRINCIPALS] = TTLCache(10_000, 60)
 
 
 @dataclass(frozen=True)
@@ -292,14 +290,8 @@ def _verified_call() -> _Call:
 
 
 def _principal(user: GoogleUser, locale: str) -> Principal:
-    cache: TTLCache = current_app.extensions[GOOGLE_PRINCIPALS]
-    with _LOCK:
-        found = cache.get(user.sub)
-    if found is None:
-        found = principal_for_google(database_of(current_app), user, locale[:16])
-        with _LOCK:
-            cache[user.sub] = found
-    return found
+    return cached_principal(("google", user.sub), lambda: principal_for_google(
+        database_of(current_app), user, locale[:16]))
 
 
 def _settings() -> GoogleSettings:
