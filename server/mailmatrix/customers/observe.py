@@ -39,7 +39,14 @@ from mailmatrix.customers.facts import VERIFIED, MessageFacts
 from mailmatrix.customers.first_sight import link_first_sight
 from mailmatrix.customers.gdpr import suppressed_addresses, suppression_hash
 from mailmatrix.customers.message_read import ReadMessage, Seen, read_message
-from mailmatrix.customers.models import Address, AddressForm, Observation, Participant, TenantDomain
+from mailmatrix.customers.models import (
+    Address,
+    AddressForm,
+    Observation,
+    Participant,
+    Tenant,
+    TenantDomain,
+)
 from mailmatrix.customers.summaries import update_customer_types, update_primaries
 from mailmatrix.customers.upsert import insert_missing
 
@@ -142,8 +149,7 @@ class _Batch:
 
     def observe(self, messages: Sequence[ReadMessage]) -> list[ObserveResult]:
         known, unverified = self._known([message.key for message in messages])
-        own = _own_domains(self.session, self.principal)
-        self.suppression = suppressed_addresses(self.session, self.tenant_id)
+        own, self.suppression = _tenant_context(self.session, self.principal)
         plans: dict[str, _Plan] = {}
         verifying: dict[str, _Plan] = {}
         order: list[tuple[str, bool]] = []  # (message key, first time this batch has it)
@@ -267,10 +273,14 @@ class _Batch:
                 "formal_matter": bool(message.formal_kinds),
                 "formal_kinds": list(message.formal_kinds),
                 "provenance": message.facts.provenance, "created_at": self.now})
-        # A plain multi-row insert, then the ids by message key: RETURNING in parameter order
-        # is row by row on SQLite.
-        self.session.execute(insert(_OBSERVATIONS), rows)
-        ids = self._observation_ids([plan.message.key for plan in plans])
+        if len(rows) == 1:  # the panel's one message: its id comes back with the insert
+            ids = {plans[0].message.key: self.session.execute(
+                insert(_OBSERVATIONS).returning(_OBSERVATIONS.c.id), rows[0]).scalar_one()}
+        else:
+            # A plain multi-row insert, then the ids by message key: RETURNING in parameter
+            # order is row by row on SQLite.
+            self.session.execute(insert(_OBSERVATIONS), rows)
+            ids = self._observation_ids([plan.message.key for plan in plans])
         participants = []
         for plan in plans:
             plan.observation_id = observation_id = ids[plan.message.key]
@@ -437,12 +447,20 @@ def _as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _own_domains(session: Session, principal: Principal) -> set[str]:
-    domains = set(session.scalars(select(TenantDomain.domain).where(
-        TenantDomain.tenant_id == principal.tenant_id)))
+def _tenant_context(session: Session, principal: Principal
+                    ) -> tuple[set[str], tuple[str | None, frozenset[str]]]:
+    """The organization's own domains and its suppression list, in one round trip (the list
+    is read only when something was ever erased)."""
+    found = session.execute(
+        select(TenantDomain.domain, Tenant.suppression_key).select_from(Tenant)
+        .outerjoin(TenantDomain, TenantDomain.tenant_id == Tenant.id)
+        .where(Tenant.id == principal.tenant_id)).all()
+    domains = {domain for domain, _ in found if domain}
     if principal.email and "@" in principal.email:
         domains.add(principal.email.rpartition("@")[2].lower())
-    return domains
+    if not any(key for _, key in found):
+        return domains, (None, frozenset())
+    return domains, suppressed_addresses(session, principal.tenant_id)
 
 
 def _is_own(report: AddressReport, own: set[str], principal: Principal) -> bool:
