@@ -14,7 +14,6 @@ from mailmatrix.customers.errors import AccessDenied
 from mailmatrix.customers.models import Address, Company, Person, Share, Tenant
 
 PROTECTIVE_WARNINGS = ("lookalike", "reply-to", "dmarc", "bank-details", "display-name")
-__all__ = ["AccessDenied", "PROTECTIVE_WARNINGS", "require_full_access", "sees_fully"]
 
 
 def sees_fully(session: Session, principal: Principal, policy: str, person: Person | None,
