@@ -43,7 +43,7 @@ def confirm_link(database: Database, principal: Principal, address: str, person_
     """"This address is this person": the address joins the person, confirmed."""
     with database.session(principal.tenant_id) as session:
         row = _address(session, address)
-        person_of_tenant(session, person_id)
+        person_of_tenant(session, person_id, lock=True)
         before = _state(session, row)
         _move(session, row, person_id, "confirmed", "user")
         _set_suggestions(session, row.id, person_id, "accepted")
@@ -56,7 +56,7 @@ def reject_link(database: Database, principal: Principal, address: str, person_i
     """"This address is not this person": never suggested or linked again by a rule."""
     with database.session(principal.tenant_id) as session:
         row = _address(session, address)
-        person_of_tenant(session, person_id)
+        person_of_tenant(session, person_id, lock=True)
         before = _state(session, row)
         if row.person_id == person_id:
             _move(session, row, _new_person(session, row).id, "confirmed", "user")
@@ -93,7 +93,7 @@ def pin_primary(database: Database, principal: Principal, person_id: int,
                 raw_address: str | None) -> None:
     """Pin the primary address for formal matters (None unpins and lets the rules choose)."""
     with database.session(principal.tenant_id) as session:
-        person = person_of_tenant(session, person_id)
+        person = person_of_tenant(session, person_id, lock=True)
         before = {"primary_raw": person.primary_raw, "pinned": person.primary_pinned}
         if raw_address is None:
             person.primary_pinned = False
@@ -126,8 +126,11 @@ def _address(session: Session, address: str) -> Address:
         canonical = canonical_address(address).address
     except InvalidAddress as error:
         raise DecisionError(f"not an address: {error.reason}") from None
+    # Locked until the decision commits: concurrent decisions on one address apply one after
+    # the other, in the order the audit log records them.
     row = session.scalars(select(Address).where(Address.tenant_id == session.info["tenant_id"],
-                                                Address.canonical == canonical)).first()
+                                                Address.canonical == canonical)
+                          .with_for_update()).first()
     if row is None:
         raise DecisionError(f"{address} is not a known address")
     return row

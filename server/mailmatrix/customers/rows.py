@@ -9,10 +9,13 @@ from mailmatrix.customers.errors import NotFound
 from mailmatrix.customers.models import Person
 
 
-def person_of_tenant(session: Session, person_id: int) -> Person:
-    """The person ``person_id`` of the session's tenant (another tenant's is "no person")."""
-    person = session.scalar(select(Person).where(Person.tenant_id == session.info["tenant_id"],
-                                                 Person.id == person_id))
+def person_of_tenant(session: Session, person_id: int, *, lock: bool = False) -> Person:
+    """The person ``person_id`` of the session's tenant (another tenant's is "no person").
+    ``lock``: held until the transaction ends, so concurrent edits of one person apply one
+    after the other (the audit log's order is then the order they took effect)."""
+    query = select(Person).where(Person.tenant_id == session.info["tenant_id"],
+                                 Person.id == person_id)
+    person = session.scalar(query.with_for_update() if lock else query)
     if person is None:
         raise NotFound(f"no person {person_id}")
     return person
