@@ -93,13 +93,15 @@ def pin_primary(database: Database, principal: Principal, person_id: int,
                 raw_address: str | None) -> None:
     """Pin the primary address for formal matters (None unpins and lets the rules choose)."""
     with database.session(principal.tenant_id) as session:
+        # Address before person, as every decision locks them: two decisions never wait on
+        # each other's second lock (no deadlock)
+        row = _address(session, raw_address) if raw_address is not None else None
         person = person_of_tenant(session, person_id, lock=True)
         before = {"primary_raw": person.primary_raw, "pinned": person.primary_pinned}
-        if raw_address is None:
+        if row is None or raw_address is None:
             person.primary_pinned = False
             choose_primary(session, person.id)
         else:
-            row = _address(session, raw_address)
             if row.person_id != person.id:
                 raise DecisionError(f"{raw_address} is not an address of this person")
             person.primary_address_id, person.primary_raw = row.id, raw_address.strip()
@@ -127,10 +129,11 @@ def _address(session: Session, address: str) -> Address:
     except InvalidAddress as error:
         raise DecisionError(f"not an address: {error.reason}") from None
     # Locked until the decision commits: concurrent decisions on one address apply one after
-    # the other, in the order the audit log records them.
+    # the other, in the order the audit log records them. FOR NO KEY UPDATE (key_share): a
+    # foreign-key check elsewhere (a primary pointing here) must not wait on it.
     row = session.scalars(select(Address).where(Address.tenant_id == session.info["tenant_id"],
                                                 Address.canonical == canonical)
-                          .with_for_update()).first()
+                          .with_for_update(key_share=True)).first()
     if row is None:
         raise DecisionError(f"{address} is not a known address")
     return row

@@ -15,7 +15,7 @@ def person_of_tenant(session: Session, person_id: int, *, lock: bool = False) ->
     after the other (the audit log's order is then the order they took effect)."""
     query = select(Person).where(Person.tenant_id == session.info["tenant_id"],
                                  Person.id == person_id)
-    person = session.scalar(query.with_for_update() if lock else query)
+    person = session.scalar(query.with_for_update(key_share=True) if lock else query)
     if person is None:
         raise NotFound(f"no person {person_id}")
     return person
