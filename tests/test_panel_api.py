@@ -52,6 +52,7 @@ def test_a_lookalike_sender_is_warned_about_and_never_offered_a_reply(pane) -> N
     assert "verify by phone" in fraud["html"].lower()
     # no customer facts that would lend the imitation credibility
     assert "Primary for formal matters" not in fraud["html"]
+    assert "primary for formal matters" not in fraud["html"]  # nor the star in the list
     assert "How to reply" not in fraud["html"]
 
 

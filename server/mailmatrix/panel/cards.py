@@ -161,7 +161,8 @@ def _addresses(view: PanelView, subject: Profile, t: Wording, act: ActionMaker) 
         below = [address.label or "",
                  t("address.seen", first=t.date(address.first_seen),
                    last=t.date(address.last_seen)) if address.first_seen else ""]
-        star = f" ★ {_escape(t('address.primary'))}" if address.primary else ""
+        star = f" ★ {_escape(t('address.primary'))}" \
+            if address.primary and not view.suspicious else ""
         text: Widget = {"topLabel": _escape(" · ".join(item for item in facts if item)),
                         "text": f"<b>{_escape(address.address)}</b>{star}",
                         "bottomLabel": _escape(" · ".join(item for item in below if item)),
