@@ -20,9 +20,9 @@ def sees_fully(session: Session, principal: Principal, policy: str, person: Pers
                company: Company | None) -> bool:
     if policy != "owner" or principal.role == "admin":
         return True
-    owners = {person.owner_user_id if person else None,
-              company.owner_user_id if company else None} - {None}
-    if not owners or principal.user_id in owners:
+    owners = (person.owner_user_id if person else None,
+              company.owner_user_id if company else None)
+    if _visible_to(principal, owners, shared=False):
         return True
     return person is not None and session.scalar(select(Share.id).where(
         Share.tenant_id == principal.tenant_id, Share.person_id == person.id,
@@ -68,7 +68,13 @@ def fully_visible(session: Session, principal: Principal, person_ids: list[int])
             select(Person.id, Person.owner_user_id, Company.owner_user_id)
             .outerjoin(Company, Company.id == Person.company_id)
             .where(Person.tenant_id == principal.tenant_id, Person.id.in_(person_ids))):
-        owners = {own, company_owner} - {None}
-        if not owners or principal.user_id in owners or person_id in shared:
+        if _visible_to(principal, (own, company_owner), shared=person_id in shared):
             visible.add(person_id)
     return visible
+
+
+def _visible_to(principal: Principal, owners: tuple[int | None, ...], *, shared: bool) -> bool:
+    """The owner policy's rule: nobody's yet, one's own (as the person's or the company's
+    owner), or shared with one."""
+    named = {owner for owner in owners if owner is not None}
+    return not named or principal.user_id in named or shared

@@ -49,12 +49,10 @@ def suppression_hash(key: str, canonical: str) -> str:
     return hmac.new(bytes.fromhex(key), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def suppressed_addresses(session: Session, tenant_id: int) -> tuple[str | None, frozenset[str]]:
-    """The tenant's suppression key and hashes (no key: nothing was ever erased, one look-up)."""
-    key = session.scalar(select(Tenant.suppression_key).where(Tenant.id == tenant_id))
-    if not key:
-        return None, frozenset()
-    return key, frozenset(session.scalars(select(Suppression.address_hash).where(
+def suppression_hashes(session: Session, tenant_id: int) -> frozenset[str]:
+    """The suppressed addresses' keyed hashes (read when the tenant has a key: something was
+    once erased)."""
+    return frozenset(session.scalars(select(Suppression.address_hash).where(
         Suppression.tenant_id == tenant_id)))
 
 
@@ -64,8 +62,9 @@ def lift_suppression(database: Database, principal: Principal, address: str) -> 
     _require_admin(principal)
     canonical = _canonical(address)
     with database.session(principal.tenant_id) as session:
-        key, _ = suppressed_addresses(session, principal.tenant_id)
-        if key is None:
+        key = session.scalar(select(Tenant.suppression_key).where(
+            Tenant.id == principal.tenant_id))
+        if not key:
             return False
         found = session.scalar(select(Suppression).where(
             Suppression.tenant_id == principal.tenant_id,

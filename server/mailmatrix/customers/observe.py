@@ -37,7 +37,7 @@ from mailmatrix.customers.db import Database
 from mailmatrix.customers.domain_joins import suggest_domain_joins
 from mailmatrix.customers.facts import VERIFIED, MessageFacts
 from mailmatrix.customers.first_sight import link_first_sight
-from mailmatrix.customers.gdpr import suppressed_addresses, suppression_hash
+from mailmatrix.customers.gdpr import suppression_hash, suppression_hashes
 from mailmatrix.customers.message_read import ReadMessage, Seen, read_message
 from mailmatrix.customers.models import (
     Address,
@@ -458,9 +458,9 @@ def _tenant_context(session: Session, principal: Principal
     domains = {domain for domain, _ in found if domain}
     if principal.email and "@" in principal.email:
         domains.add(principal.email.rpartition("@")[2].lower())
-    if not any(key for _, key in found):
-        return domains, (None, frozenset())
-    return domains, suppressed_addresses(session, principal.tenant_id)
+    key = next((key for _, key in found if key), None)
+    return domains, (key, suppression_hashes(session, principal.tenant_id) if key
+                     else frozenset())
 
 
 def _is_own(report: AddressReport, own: set[str], principal: Principal) -> bool:

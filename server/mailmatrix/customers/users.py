@@ -73,9 +73,7 @@ def tenant_settings(database: Database, tenant_id: int) -> dict[str, object]:
     with database.reading(tenant_id) as session:
         tenant = session.get(Tenant, tenant_id)
         assert tenant is not None
-        return {"visibility_policy": tenant.visibility_policy,
-                "audit_views": tenant.audit_views,
-                "retention_months": tenant.retention_months}
+        return _settings_of(tenant)
 
 
 def change_settings(database: Database, actor: Principal | None, tenant_id: int,
@@ -87,9 +85,7 @@ def change_settings(database: Database, actor: Principal | None, tenant_id: int,
     with database.session(tenant_id) as session:
         tenant = session.get(Tenant, tenant_id)
         assert tenant is not None
-        before = {"visibility_policy": tenant.visibility_policy,
-                  "audit_views": tenant.audit_views,
-                  "retention_months": tenant.retention_months}
+        before = _settings_of(tenant)
         for name, value in changes.items():
             if name == "visibility_policy" and value in ("team", "owner"):
                 tenant.visibility_policy = str(value)
@@ -100,11 +96,15 @@ def change_settings(database: Database, actor: Principal | None, tenant_id: int,
                 tenant.retention_months = value
             else:
                 raise DecisionError(f"cannot set {name} to {value!r}")
-        after = {"visibility_policy": tenant.visibility_policy,
-                 "audit_views": tenant.audit_views, "retention_months": tenant.retention_months}
+        after = _settings_of(tenant)
         if actor is not None:
             record_change(session, actor, "settings", "tenant", tenant_id, before, after)
         return after
+
+
+def _settings_of(tenant: Tenant) -> dict[str, object]:
+    return {"visibility_policy": tenant.visibility_policy, "audit_views": tenant.audit_views,
+            "retention_months": tenant.retention_months}
 
 
 def operator_principal(database: Database, email: str, tenant_id: int | None = None

@@ -70,13 +70,13 @@ ACTIONS: dict[str, Callable[[Database, Principal, PanelAction], object]] = {
 
 
 def apply_action(database: Database, principal: Principal, name: str,
-                 values: Mapping[str, Any]) -> None:
+                 values: Mapping[str, Any]) -> object:
     """Raises KeyError for an unknown action, AccessDenied for a colleague's customer under
     the owner policy, DecisionError/ValueError/TypeError for values that cannot be applied."""
     action = PanelAction.of(values)
     require_full_access(database, principal, person_id=action.person or None,
                         address=_canonical(action.address))
-    ACTIONS[name](database, principal, action)
+    return ACTIONS[name](database, principal, action)
 
 
 def _canonical(address: str) -> str | None:

@@ -53,9 +53,22 @@ def panel_card(view: PanelView, act: ActionMaker) -> dict[str, Any]:
         sections.append(_tone(view, t, act))
     if view.others:
         sections.append(_others(view, t))
-    if view.notes:
-        sections.append({"widgets": [_paragraph(_escape(t(note))) for note in view.notes]})
+    if view.notes:  # what could not be read in time: a card is not updated later, so Refresh
+        sections.append({"widgets": [*(_paragraph(_escape(t(note))) for note in view.notes),
+                                     _refresh(t, act)]})
     return _card(t("panel.title"), sections)
+
+
+def home_card(language: str) -> dict[str, Any]:
+    """Gmail's homepage (no message open)."""
+    t = Wording(language)
+    return _card(t("panel.title"), [{"widgets": [_paragraph(_escape(t("state.open_a_message")))]}])
+
+
+def state_card(language: str, key: str, act: ActionMaker) -> dict[str, Any]:
+    """A state instead of a panel (the message could not be read), with Refresh."""
+    t = Wording(language)
+    return _card(t("panel.title"), [{"widgets": [_paragraph(_escape(t(key))), _refresh(t, act)]}])
 
 
 def search_results_card(language: str, matches: list[Any], address: str, act: ActionMaker
@@ -272,6 +285,10 @@ def _within_limits(section: Section) -> Section:
 
 def _paragraph(markup: str) -> Widget:
     return {"textParagraph": {"text": markup}}
+
+
+def _refresh(t: Wording, act: ActionMaker) -> Widget:
+    return {"buttonList": {"buttons": [_button(t("action.refresh"), act("refresh"))]}}
 
 
 def _button(label: str, action: dict[str, Any]) -> dict[str, Any]:

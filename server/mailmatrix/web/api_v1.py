@@ -20,6 +20,7 @@ from mailmatrix.customers.errors import AccessDenied, DecisionError, NotFound
 from mailmatrix.customers.models import MAX_ROW_ID
 from mailmatrix.customers.people_search import search_people
 from mailmatrix.customers.profile import profile_of_person
+from mailmatrix.panel.actions import apply_action
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -106,12 +107,23 @@ def hand_over() -> Response:
 
 @bp.post("/persons/<id:person_id>/notes")
 def note_on_person(person_id: int) -> tuple[Response, int]:
-    return _add_note(person_id=person_id)
+    """Through the panel's actions: the same owner-policy check as a note from the pane."""
+    principal = current_principal()
+    body = _body()
+    note_id = apply_action(database_of(current_app), principal, "note", {
+        "person": person_id, "text": _field(body, "text"),
+        "visibility": str(body.get("visibility") or "team")})
+    return jsonify(id=note_id), 201
 
 
 @bp.post("/companies/<id:company_id>/notes")
 def note_on_company(company_id: int) -> tuple[Response, int]:
-    return _add_note(company_id=company_id)
+    principal = current_principal()
+    body = _body()
+    note_id = notes.add_note(database_of(current_app), principal, _field(body, "text"),
+                             company_id=company_id,
+                             visibility=str(body.get("visibility") or "team"))
+    return jsonify(id=note_id), 201
 
 
 @bp.delete("/notes/<id:note_id>")
@@ -119,14 +131,6 @@ def delete_note(note_id: int) -> Response:
     principal = current_principal()
     notes.delete_note(database_of(current_app), principal, note_id)
     return jsonify(ok=True)
-
-
-def _add_note(**subject: int) -> tuple[Response, int]:
-    principal = current_principal()
-    body = _body()
-    note_id = notes.add_note(database_of(current_app), principal, _field(body, "text"),
-                             visibility=str(body.get("visibility") or "team"), **subject)
-    return jsonify(id=note_id), 201
 
 
 # -- the organization -------------------------------------------------------------------------

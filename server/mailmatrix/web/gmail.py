@@ -38,8 +38,14 @@ from mailmatrix.customers.people_search import search_people
 from mailmatrix.customers.profile import profile
 from mailmatrix.mailboxes.gmail import GmailClient, GmailError
 from mailmatrix.panel.actions import ACTIONS, DecisionError, apply_action
-from mailmatrix.panel.cards import compose_card, panel_card, search_results_card
-from mailmatrix.panel.catalog import text, ui_language
+from mailmatrix.panel.cards import (
+    compose_card,
+    home_card,
+    panel_card,
+    search_results_card,
+    state_card,
+)
+from mailmatrix.panel.catalog import ui_language
 from mailmatrix.panel.view import build_panel
 from mailmatrix.web.gmail_actions import ActionSigner, ForgedAction
 from mailmatrix.web.gmail_event import (
@@ -81,7 +87,7 @@ class _Call:
 @bp.post("/homepage")
 def homepage() -> Response:
     call = _verified_call()
-    return _push(_home_card(call.language))
+    return _push(home_card(call.language))
 
 
 @bp.post("/message")
@@ -132,7 +138,7 @@ def bad_event(error: BadEvent) -> tuple[Response, int]:
 def _message_card(call: _Call) -> dict[str, Any]:
     event = call.event
     if not event.message_id or not event.message_token:
-        return _home_card(call.language)
+        return home_card(call.language)
     if not (event.granted(METADATA) or event.granted(READONLY_MESSAGE)):
         raise _ScopesNeeded((READONLY_MESSAGE,))
     gmail = current_app.extensions[GMAIL].client
@@ -141,7 +147,7 @@ def _message_card(call: _Call) -> dict[str, Any]:
         facts, _ = gmail.open_message(event.user_token, event.message_token, event.message_id,
                                       with_body=event.granted(READONLY_MESSAGE))
     except GmailError:
-        return _note_card(call, "state.error")
+        return state_card(call.language, "state.error", call.act)
     if event.granted(MAILBOX_READONLY) and facts.from_:
         notes = _learn_history(call, gmail, facts)
     view = build_panel(database_of(current_app), call.principal, facts, body=facts.body or "",
@@ -155,12 +161,7 @@ def _message_card(call: _Call) -> dict[str, Any]:
                        "references": facts.references}
         return call.act(handler, **values)
 
-    card = panel_card(view, act)
-    if notes:
-        card["sections"].append({"widgets": [{"buttonList": {"buttons": [
-            {"text": text("action.refresh", view.language),
-             "onClick": {"action": call.act("refresh")}}]}}]})
-    return card
+    return panel_card(view, act)
 
 
 def _learn_history(call: _Call, gmail: GmailClient, facts: MessageFacts) -> tuple[str, ...]:
@@ -179,10 +180,9 @@ def _learn_history(call: _Call, gmail: GmailClient, facts: MessageFacts) -> tupl
 
 def _compose_card(call: _Call) -> dict[str, Any]:
     own = classify_address(call.principal.email).canonical
-    addresses = [parseaddr(item)[1] for item in call.event.to_recipients]
-    recipients = [address for address in addresses
-                  if classify_address(address).valid and
-                  classify_address(address).canonical != own]
+    reports = [classify_address(parseaddr(item)[1]) for item in call.event.to_recipients]
+    recipients = [report.input for report in reports
+                  if report.valid and report.canonical != own]
     database = database_of(current_app)
     found = [(item, profile(database, call.principal, item)) for item in recipients]
     greeting = None
@@ -192,18 +192,6 @@ def _compose_card(call: _Call) -> dict[str, Any]:
                            draft=True)
         greeting = view.tone.greeting if view.tone and not view.suspicious else None
     return compose_card(call.language, found, greeting, call.act)
-
-
-def _home_card(language: str) -> dict[str, Any]:
-    return {"header": {"title": "MailMatrix"}, "sections": [{"widgets": [
-        {"textParagraph": {"text": text("state.open_a_message", language)}}]}]}
-
-
-def _note_card(call: _Call, key: str) -> dict[str, Any]:
-    return {"header": {"title": "MailMatrix"}, "sections": [{"widgets": [
-        {"textParagraph": {"text": text(key, call.language)}},
-        {"buttonList": {"buttons": [{"text": text("action.refresh", call.language),
-                                     "onClick": {"action": call.act("refresh")}}]}}]}]}
 
 
 # -- handlers that are not decisions -----------------------------------------------------------
