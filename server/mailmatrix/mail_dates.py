@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1024)  # each message asks twice (moment, offset); mailing lists repeat
 def _parsed(date_header: str | None) -> datetime | None:
     if not date_header:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 DEFAULT_AUTHSERV_IDS = ("mx.google.com", "mx.microsoft.com", "outlook.com",
                         "protection.outlook.com")
@@ -23,7 +24,8 @@ _COMMENTS = re.compile(r"\([^()]*\)")
 @dataclass(frozen=True)
 class AuthVerdict:
     result: str  # pass | fail | none | internal
-    methods: dict[str, str] = field(default_factory=dict)  # {"dmarc": "fail", "spf": "pass"}
+    # {"dmarc": "fail", "spf": "pass"}; shared by cached verdicts: copy it, never change it
+    methods: dict[str, str] = field(default_factory=dict)
     authserv_id: str | None = None
     reason: str = ""
 
@@ -34,12 +36,17 @@ def receiving_verdict(headers: Sequence[str], *, trusted_ids: Iterable[str] =
 
     ``headers`` are the Authentication-Results values in message order (topmost first).
     """
-    if not headers:
+    return _verdict(headers[0] if headers else None, frozenset(
+        item.lower() for item in trusted_ids), internal)
+
+
+@lru_cache(maxsize=4096)  # a receiving system words its verdicts alike: ingest repeats them
+def _verdict(top_header: str | None, trusted: frozenset[str], internal: bool) -> AuthVerdict:
+    if top_header is None:
         if internal:
             return AuthVerdict(INTERNAL, reason="internal mail carries no verdict")
         return AuthVerdict(NONE, reason="no Authentication-Results from the receiving system")
-    trusted = {item.lower() for item in trusted_ids}
-    top = _COMMENTS.sub(" ", headers[0]).strip()
+    top = _COMMENTS.sub(" ", top_header).strip()
     authserv_id, _, rest = top.partition(";")
     authserv_id = authserv_id.strip().split()[0].lower() if authserv_id.strip() else ""
     if "=" in authserv_id:  # Exchange Online: no authserv-id, the results start at once

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
-from mailmatrix.mail_headers import decoded, header_text
+from mailmatrix.mail_headers import decoded
+from mailmatrix.raw_headers import RawHeaders, read_headers
 
 CLIENT_SUPPLIED = "client-supplied"  # what the pane read from the mail client
 FETCHED = "fetched"  # fetched by the server, without the internet headers (a search result)
@@ -60,27 +64,34 @@ def _plain_body(message: Message) -> str | None:
     return None
 
 
-def facts_from_email(message: Message, provenance: str = CLIENT_SUPPLIED) -> MessageFacts:
-    try:
-        authentication = tuple(decoded(value) for value in
-                               message.get_all("Authentication-Results") or ())
-    except (ValueError, IndexError, TypeError, AttributeError, LookupError):
-        authentication = ()
+def facts_from_bytes(data: bytes, provenance: str = CLIENT_SUPPLIED) -> MessageFacts | None:
+    """Facts from a raw message; None when it has no header (truncated, not mail)."""
+    headers = read_headers(data, _READ_FIELDS)
+    if headers is None:
+        return None
+    values = {field: ", ".join(map(decoded, headers.fields.get(name, ())))
+              for name, field in HEADER_FIELDS.items()}
     return MessageFacts(
-        from_=header_text(message, "From"),
-        sender=header_text(message, "Sender"),
-        reply_to=header_text(message, "Reply-To"),
-        to=header_text(message, "To"),
-        cc=header_text(message, "Cc"),
-        date=header_text(message, "Date"),
-        message_id=header_text(message, "Message-ID"),
-        in_reply_to=header_text(message, "In-Reply-To"),
-        references=header_text(message, "References"),
-        subject=header_text(message, "Subject"),
-        authentication_results=authentication,
-        body=_plain_body(message),
-        provenance=provenance,
-    )
+        **values,
+        authentication_results=tuple(map(decoded, headers.fields.get(
+            "authentication-results", ()))),
+        body=_body(data, headers), provenance=provenance)
+
+
+def _body(data: bytes, headers: RawHeaders) -> str | None:
+    """A single plain-text part is decoded from the bytes after the header; anything else
+    (multipart, base64, quoted-printable) goes through the email package."""
+    content_type = headers.first("content-type")
+    encoding = headers.first("content-transfer-encoding").strip().lower()
+    if content_type.partition(";")[0].strip().lower() in ("", "text/plain") and \
+            encoding in ("", "7bit", "8bit", "binary"):
+        charset = _CHARSET.search(content_type)
+        try:
+            return headers.body.decode(charset.group(1) if charset else "utf-8",
+                                       errors="replace")
+        except LookupError:
+            return headers.body.decode("utf-8", errors="replace")
+    return _plain_body(email.message_from_bytes(data, policy=email.policy.compat32))
 
 
 # Header name (lower case) -> MessageFacts field, for mailbox APIs that list headers as
@@ -109,3 +120,8 @@ def facts_from_header_list(headers: Iterable[dict[str, Any]], provenance: str,
         return None
     return MessageFacts(**values, authentication_results=tuple(results), body=body,
                         provenance=provenance)
+
+
+_READ_FIELDS = frozenset({*HEADER_FIELDS, "authentication-results", "content-type",
+                          "content-transfer-encoding"})
+_CHARSET = re.compile(r'charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)

@@ -7,7 +7,6 @@ be read is reported with the reason and skipped, and never ends the run.
 
 from __future__ import annotations
 
-import email.policy
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,9 +15,9 @@ from pathlib import Path
 from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
-from mailmatrix.customers.facts import MessageFacts, facts_from_email
+from mailmatrix.customers.facts import MessageFacts, facts_from_bytes
 from mailmatrix.customers.observe import observe_many
-from mailmatrix.mailfiles import MailFileError, read_mail
+from mailmatrix.mailfiles import NO_HEADERS, MailFileError, read_raw_mail
 
 JSON_FIELDS = {"from": "from_", "sender": "sender", "reply_to": "reply_to", "to": "to",
                "cc": "cc", "date": "date", "message_id": "message_id",
@@ -98,13 +97,17 @@ def _facts(paths: Iterable[str]) -> Iterator[Read]:
 
 
 def _mail_file(path: str) -> Iterator[Read]:
-    for item in read_mail(path, policy=email.policy.compat32):
+    for item in read_raw_mail(path):
         if isinstance(item, MailFileError):
             yield item.source, item.reason, item.size
-        elif not item.message.get("From"):
+            continue
+        facts = facts_from_bytes(item.data)
+        if facts is None:
+            yield item.source, NO_HEADERS, item.size
+        elif not facts.from_.strip():
             yield item.source, "no From header", item.size
         else:
-            yield item.source, facts_from_email(item.message), item.size
+            yield item.source, facts, item.size
 
 
 def _maildir(folder: Path) -> Iterator[Read]:

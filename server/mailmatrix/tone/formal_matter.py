@@ -101,6 +101,11 @@ def find_formal_matters(text: str) -> tuple[FormalMatter, ...]:
     """Formal matters named in ``text``, the first mention of each kind, offsets into ``text``."""
     found: dict[str, FormalMatter] = {}
     scanned = text[:MAX_SCANNED]
+    ascii_text = scanned.isascii()
+    # Most text names no formal matter: its words, found in C, answer that before any Match
+    # object is made (lower() is casefold() on ASCII).
+    if ascii_text and _BY_FIRST_WORD.keys().isdisjoint(_TOKEN.findall(scanned.lower())):
+        return ()
     tokens = list(_TOKEN.finditer(scanned))
     folded = [token.group().casefold() for token in tokens]
     for index, word in enumerate(folded):
@@ -112,7 +117,7 @@ def find_formal_matters(text: str) -> tuple[FormalMatter, ...]:
                 continue
             found[kind] = FormalMatter(kind, scanned[first.start():last.end()], first.start(),
                                        last.end())
-    for phrase, kind in _CJK_PHRASES:
+    for phrase, kind in () if ascii_text else _CJK_PHRASES:
         position = scanned.find(phrase)
         if position >= 0 and (kind not in found or position < found[kind].start):
             found[kind] = FormalMatter(kind, phrase, position, position + len(phrase))

@@ -1,0 +1,48 @@
+"""Many new rows in one statement: PostgreSQL inserts them from arrays, SQLite by executemany.
+
+psycopg sends an executemany as one statement per row (pipelined) and SQLAlchemy's multi-row
+VALUES as a parameter per field; both cost the client more than the server on a batch of
+thousands. ``INSERT ... SELECT FROM unnest(arrays)`` is one statement with a parameter per
+column, and can return what it created.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ARRAY, JSON, Text, bindparam, cast, func, insert, select
+from sqlalchemy.orm import Session
+
+
+def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]],
+                returning: Sequence[str] = ()) -> list[Any]:
+    """Insert ``rows`` (all with the same keys); the ``returning`` columns of every new row, in
+    no particular order (key them by a unique column)."""
+    if not rows:
+        return []
+    if session.get_bind().dialect.name != "postgresql":
+        statement = insert(table)
+        if not returning:
+            session.execute(statement, list(rows))
+            return []
+        columns = [table.c[name] for name in returning]
+        return [session.execute(statement.returning(*columns), row).one() for row in rows]
+    names = list(rows[0])
+    arrays = []
+    for name in names:
+        kind = table.c[name].type
+        as_json = isinstance(kind, JSON)  # sent as text, cast back in the select
+        arrays.append(bindparam(
+            f"all_{name}", [json.dumps(row[name]) if as_json else row[name] for row in rows],
+            type_=ARRAY(Text() if as_json else kind)))
+    given = func.unnest(*arrays).table_valued(*names).render_derived(name="given")
+    source = select(*(cast(given.c[name], table.c[name].type)
+                      if isinstance(table.c[name].type, JSON) else given.c[name]
+                      for name in names))
+    statement = insert(table).from_select(names, source)
+    if not returning:
+        session.execute(statement)
+        return []
+    return list(session.execute(statement.returning(*(table.c[name] for name in returning))))
