@@ -77,7 +77,8 @@ def main() -> None:
         print(f"{name}: {summary.read:,} messages in {elapsed:,.0f} s = "
               f"{summary.read / elapsed:,.0f} messages/s ({summary.new:,} new, "
               f"{len(summary.skipped)} skipped)")
-        print("messages/s per tenth of the file (as read): " + ", ".join(f"{rate:,.0f}" for rate in rates))
+        print("messages/s per tenth of the file (as read): "
+              + ", ".join(f"{rate:,.0f}" for rate in rates))
         print(f"resident memory: peak {max(mb for _, mb in samples):,.0f} MB "
               f"(peak in the first tenth {early:,.0f} MB); ru_maxrss "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")

@@ -349,6 +349,40 @@ class AuditEvent(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class MailboxGrant(TenantScoped, Base):
+    """A user's own consent for the server to read their mailbox while they are away (the
+    backfill): Google's refresh token, or Microsoft's msal token cache, encrypted at rest."""
+
+    __tablename__ = "mailbox_grants"
+    __table_args__ = (UniqueConstraint("tenant_id", "user_id", "provider"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    provider: Mapped[str] = mapped_column(String(16))  # google | microsoft
+    sealed: Mapped[str] = mapped_column(Text)  # Fernet token of the secret
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BackfillJob(TenantScoped, Base):
+    """Where a user's "learn from my mailbox" run got to: resumable from ``cursor``."""
+
+    __tablename__ = "backfill_jobs"
+    __table_args__ = (UniqueConstraint("tenant_id", "user_id", "provider"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    provider: Mapped[str] = mapped_column(String(16))
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    cursor: Mapped[str | None] = mapped_column(Text)  # the provider's next page; None: start
+    state: Mapped[str] = mapped_column(String(16))  # running | waiting | done | failed
+    read: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    estimated_total: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")  # why it waits or failed
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 TENANT_TABLES = frozenset(
     mapper.local_table.name for mapper in Base.registry.mappers
     if issubclass(mapper.class_, TenantScoped)

@@ -46,7 +46,7 @@ class GraphClient:
         """The open message. ``owner``: the shared or delegated mailbox it lives in (the
         pane's ``getSharedPropertiesAsync``), read with Mail.Read.Shared."""
         mailbox = f"users/{quote(owner, safe='@')}" if owner else "me"
-        found = self._get(token, f"{self._base}/{mailbox}/messages/{quote(rest_id, safe='')}",
+        found = self.get_json(token, f"{self._base}/{mailbox}/messages/{quote(rest_id, safe='')}",
                           {"$select": MESSAGE_FIELDS})
         return facts_of(found)
 
@@ -58,16 +58,17 @@ class GraphClient:
             raise GraphError("bad_request", f"not an address: {error.reason}", 400) from None
         if '"' in mailbox or "\\" in mailbox:
             raise GraphError("bad_request", "this address cannot be searched for", 400)
-        found = self._get(token, f"{self._base}/me/messages",
+        found = self.get_json(token, f"{self._base}/me/messages",
                           {"$search": f'"participants:{mailbox}"', "$select": HISTORY_FIELDS,
                            "$top": str(max(1, min(top, 1000)))})
         items = found.get("value")
         return [facts_of(item) for item in items if isinstance(item, dict)] \
             if isinstance(items, list) else []
 
-    def _get(self, token: str, url: str, params: dict[str, str]) -> dict[str, Any]:
+    def get_json(self, token: str, url: str, params: dict[str, str], *,
+                 timeout: float = TIMEOUT) -> dict[str, Any]:
         try:
-            response = self._http.get(url, params=params, timeout=TIMEOUT,
+            response = self._http.get(url, params=params, timeout=timeout,
                                       headers={"Authorization": f"Bearer {token}",
                                                "Accept": "application/json"})
         except (requests.RequestException, OSError) as error:
@@ -131,8 +132,8 @@ def _error_of(response: Any) -> GraphError:
     code = str(error.get("code", ""))
     message = str(error.get("message", "")) or f"HTTP {response.status_code}"
     status = response.status_code
-    if status == 429:
-        retry = str(response.headers.get("Retry-After", ""))
+    retry = str(response.headers.get("Retry-After", ""))
+    if status == 429 or (status == 503 and retry.isdigit()):  # 503 + Retry-After: throttled
         return GraphError("throttled", "Microsoft Graph asks us to slow down", 429,
                           int(retry) if retry.isdigit() else 30)
     named = {401: "unauthorized", 403: "forbidden", 404: "not_found"}.get(status)
