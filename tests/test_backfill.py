@@ -12,9 +12,16 @@ from sqlalchemy import func, select
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.local import local_principal
 from mailmatrix.customers.models import Address, Observation
-from mailmatrix.mailboxes.backfill import DONE, FAILED, WAITING, backfill_progress, run_backfill
+from mailmatrix.mailboxes.backfill import (
+    DONE,
+    FAILED,
+    WAITING,
+    backfill_progress,
+    claim_backfill,
+    run_backfill,
+)
 from mailmatrix.mailboxes.backfill_source import Page, SourceUnavailable
-from mailmatrix.mailboxes.graph import GRAPH
+from mailmatrix.mailboxes.graph import GRAPH, GraphClient
 from mailmatrix.mailboxes.graph_backfill import GraphBackfillSource
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -93,7 +100,7 @@ def stored(database: Database, principal: Any) -> tuple[int, int]:
 def test_every_page_is_learned_and_progress_reported(database: Database) -> None:
     principal = local_principal(database, "rep@example-export.com")
     mailbox, seen = GraphMailbox(pages_of(25, 10)), []
-    source = GraphBackfillSource(lambda: "token-1", http=mailbox)
+    source = GraphBackfillSource(lambda: "token-1", GraphClient(mailbox))
     final = run_backfill(database, principal, source, months=6, on_progress=seen.append,
                          sleep=lambda _s: None, now=lambda: NOW)
     assert (final.state, final.read, final.new, final.estimated_total) == (DONE, 25, 25, 25)
@@ -114,8 +121,8 @@ def test_throttling_waits_what_graph_asks_then_goes_on(database: Database) -> No
     busy = Reply(503, {"error": {"code": "ServiceUnavailable", "message": "busy"}},
                  {"Retry-After": "3"})
     mailbox, slept, states = GraphMailbox(pages_of(20, 10), {1: [throttled, busy]}), [], []
-    final = run_backfill(database, principal, GraphBackfillSource(lambda: "t", http=mailbox),
-                         months=3, sleep=slept.append, now=lambda: NOW,
+    source = GraphBackfillSource(lambda: "t", GraphClient(mailbox))
+    final = run_backfill(database, principal, source, months=3, sleep=slept.append, now=lambda: NOW,
                          on_progress=lambda p: states.append(p.state))
     assert slept == [7.0, 3.0]
     assert WAITING in states and final.state == DONE and final.read == 20
@@ -133,7 +140,7 @@ def test_an_interrupted_run_resumes_from_its_last_page(database: Database) -> No
         if progress.read == 10:
             raise Interrupted  # the process dies: Ctrl-C, a deploy
 
-    source = GraphBackfillSource(lambda: "t", http=mailbox)
+    source = GraphBackfillSource(lambda: "t", GraphClient(mailbox))
     with pytest.raises(Interrupted):
         run_backfill(database, principal, source, months=6, sleep=lambda _s: None,
                      now=lambda: NOW, on_progress=stop_after_first_page)
@@ -156,8 +163,9 @@ def test_a_revoked_grant_fails_with_the_reason_and_keeps_what_was_learned(
     revoked = Reply(401, {"error": {"code": "InvalidAuthenticationToken",
                                     "message": "Access token has expired."}})
     mailbox = GraphMailbox(pages_of(20, 10), {1: [revoked]})
-    final = run_backfill(database, principal, GraphBackfillSource(lambda: "t", http=mailbox),
-                         months=6, sleep=lambda _s: None, now=lambda: NOW)
+    source = GraphBackfillSource(lambda: "t", GraphClient(mailbox))
+    final = run_backfill(database, principal, source, months=6, sleep=lambda _s: None,
+                         now=lambda: NOW)
     assert final.state == FAILED and "connect the mailbox again" in final.detail
     assert "expired" in final.detail and final.read == 10
     assert stored(database, principal)[0] == 10
@@ -180,6 +188,18 @@ def test_an_unreachable_provider_is_given_up_on_for_now_resumably(database: Data
 
 
 def test_a_foreign_cursor_is_refused_not_followed() -> None:
-    source = GraphBackfillSource(lambda: "t", http=GraphMailbox([[]]))
+    source = GraphBackfillSource(lambda: "t", GraphClient(GraphMailbox([[]])))
     with pytest.raises(SourceUnavailable):
         source.page(NOW, "https://evil.example/steal?token")
+
+
+def test_one_run_at_a_time_and_a_stale_one_is_taken_over(database: Database) -> None:
+    principal = local_principal(database, "rep@example-export.com")
+    first = claim_backfill(database, principal, "microsoft", 6, NOW)
+    assert first is not None and first.state == "running"
+    # A second click, here or on another host, while the first reports: left alone
+    assert claim_backfill(database, principal, "microsoft", 6, NOW + timedelta(minutes=5)) \
+        is None
+    # A run that stopped reporting (its process was killed) is taken over, where it stood
+    later = claim_backfill(database, principal, "microsoft", 6, NOW + timedelta(minutes=11))
+    assert later is not None and later.state == "running"

@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from mailmatrix.web import (
         api,
         api_v1,
+        backfill,
         demo,
         gmail,
         health,
@@ -48,6 +49,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     rate_limits.init_app(app)
     mailboxes.init_app(app)
     gmail.init_app(app)
+    backfill.init_app(app)
     security_headers.init_app(app)
     json_errors.init_app(app)
     app.register_blueprint(health.bp)
@@ -57,6 +59,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(gmail.bp)
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(demo.bp)
+    app.register_blueprint(backfill.bp)
     return app
 
 

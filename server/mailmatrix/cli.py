@@ -18,6 +18,7 @@ from mailmatrix.addin_manifest import Deployment, ManifestError, render_manifest
 from mailmatrix.addresses.classify import AddressReport, classify_address
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.app import create_app
+from mailmatrix.backfill_cli import backfill_command
 from mailmatrix.customers.contacts import read_contacts
 from mailmatrix.customers.contacts_import import import_contacts
 from mailmatrix.customers.db import database_of
@@ -38,6 +39,7 @@ def main() -> None:
 
 
 main.add_command(decide_group)
+main.add_command(backfill_command)
 for command in TEAM_COMMANDS:
     main.add_command(command)
 

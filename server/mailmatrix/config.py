@@ -48,6 +48,14 @@ DEFAULTS: dict[str, object] = {
     "GOOGLE_CLIENT_ID": "",
     "GOOGLE_SERVICE_ACCOUNT": "",
     "PUBLIC_BASE_URL": "",
+    # "Learn from my mailbox" (backfill): secrets that encrypt users' offline mailbox grants
+    # at rest (comma-separated, 32+ characters each; the first encrypts, all decrypt, for
+    # rotation), Google's web OAuth client for the offline Gmail consent, and how many months
+    # back a run reads by default.
+    "GRANTS_KEYS": "",
+    "GOOGLE_OAUTH_CLIENT_ID": "",
+    "GOOGLE_OAUTH_CLIENT_SECRET": "",
+    "BACKFILL_MONTHS": 12,
 }
 INSTANCE_CONFIG_FILE = "mailmatrix.cfg"
 

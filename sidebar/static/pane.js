@@ -1,5 +1,7 @@
 // The Outlook task pane: reads the open item through Office.js, asks the server for the panel
 // and puts the server-rendered (escaped) HTML in place. No business logic here.
+import { describe, follow } from "./backfill.js";
+
 const panel = document.getElementById("mm-panel");
 const strings = JSON.parse(document.getElementById("mm-strings").textContent);
 const mode = new URLSearchParams(location.search).get("mode") === "compose" ? "compose" : "read";
@@ -212,6 +214,42 @@ function usePrimary(item, current, primary, keepInCc) {
     });
   });
 }
+
+// "Learn from my mailbox": start a run, then follow its progress (also one started earlier).
+const backfill = document.getElementById("mm-backfill");
+const backfillProgress = backfill.querySelector(".backfill-progress");
+
+async function readBackfill() {
+  const response = await fetch("/api/backfill",
+                               { headers: { Authorization: `Bearer ${await token()}` } });
+  return response.ok ? response.json() : null;
+}
+
+backfill.querySelector("form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const button = event.target.querySelector("button");
+  button.disabled = true;
+  const response = await post("/api/backfill",
+                              { months: Number(event.target.elements.months.value) })
+    .catch(() => null);
+  const answer = response ? await response.json().catch(() => null) : null;
+  if (!response || !response.ok) {
+    button.disabled = false;
+    backfillProgress.textContent = (answer && answer.message) || strings["state.error"];
+    return;
+  }
+  backfillProgress.textContent = describe(strings, answer);
+  follow(backfillProgress, strings, readBackfill);
+});
+
+backfill.addEventListener("toggle", async () => {
+  if (!backfill.open || backfillProgress.textContent) return;
+  const answer = await readBackfill().catch(() => null);
+  const state = answer && answer.backfill && answer.backfill.state;
+  if (!state) return;
+  backfillProgress.textContent = describe(strings, answer);
+  if (state === "running" || state === "waiting") follow(backfillProgress, strings, readBackfill);
+});
 
 Office.onReady(() => {
   showItem();

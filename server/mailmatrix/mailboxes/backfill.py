@@ -10,6 +10,7 @@ a grant that stopped working ends the run as "failed" with the reason, for the p
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ from mailmatrix.mailboxes.backfill_source import (
 )
 
 RUNNING, WAITING, DONE, FAILED = "running", "waiting", "done", "failed"
+STOPPED = "stopped"  # interrupted; the next run resumes at once
+CLAIMED = "claimed"  # only inside claim_backfill's transaction: a row it just created
+ACTIVE_SECONDS = 600  # a page takes under a minute, a throttling wait is reported before it
 MAX_MONTHS = 120
 MAX_WAITS_IN_A_ROW = 8  # throttled or unreachable this often without progress: stop, resumable
 UNAVAILABLE_WAIT = 30.0  # seconds before asking an unreachable provider again
@@ -59,14 +63,74 @@ def run_backfill(database: Database, principal: Principal, source: BackfillSourc
                  on_progress: Callable[[Progress], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Progress:
-    """Run (or resume) the user's backfill from ``source`` until it is done or cannot go on.
+    """Run (or resume) the user's backfill from ``source`` until it is done or cannot go on;
+    a run active elsewhere is left alone (its progress is returned)."""
+    claimed = claim_backfill(database, principal, source.provider, months, now())
+    if claimed is None:
+        found = backfill_progress(database, principal, source.provider)
+        assert found is not None, "an active run has a job row"
+        return found
+    return continue_backfill(database, principal, source, claimed, mx_hosts=mx_hosts,
+                             on_progress=on_progress, sleep=sleep, now=now)
+
+
+def claim_backfill(database: Database, principal: Principal, provider: str, months: int,
+                   moment: datetime) -> Progress | None:
+    """Mark the user's backfill as running (None when a run is active already, here or on
+    another host: it reported within ``ACTIVE_SECONDS``).
 
     A run that is done, or asked for another number of months, starts over from the newest
     message; anything else resumes where the last run stopped."""
-    months = max(1, min(months, MAX_MONTHS))
-    job = _start(database, principal, source.provider, now() - timedelta(days=31 * months),
-                 now())
-    report = on_progress or (lambda _progress: None)
+    since = moment - timedelta(days=31 * max(1, min(months, MAX_MONTHS)))
+    with database.session(principal.tenant_id) as session:
+        created = get_or_create(session, BackfillJob, {
+            "tenant_id": principal.tenant_id, "user_id": principal.user_id,
+            "provider": provider}, {"since": since, "state": CLAIMED, "read": 0, "new": 0,
+                                    "detail": "", "started_at": moment,
+                                    "updated_at": moment})
+        row = session.scalars(_job_of(principal, provider).with_for_update()).one()
+        fresh = created.state == CLAIMED and row.state == CLAIMED
+        if not fresh and is_active(_progress(row), moment):
+            return None
+        other_span = abs((_utc(row.since) - since).total_seconds()) > 2 * 86400
+        if row.state == DONE or other_span:
+            row.since, row.cursor, row.read, row.new = since, None, 0, 0
+            row.estimated_total, row.started_at = None, moment
+        row.state, row.detail, row.updated_at = RUNNING, "", moment
+        return _progress(row)
+
+
+def is_active(progress: Progress | None, moment: datetime | None = None) -> bool:
+    if progress is None or progress.state not in (RUNNING, WAITING):
+        return False
+    age = ((moment or datetime.now(UTC)) - progress.updated_at).total_seconds()
+    return age < ACTIVE_SECONDS
+
+
+def continue_backfill(database: Database, principal: Principal, source: BackfillSource,
+                      job: Progress, *, mx_hosts: MxHostsLookup | None = None,
+                      on_progress: Callable[[Progress], None] | None = None,
+                      sleep: Callable[[float], None] = time.sleep,
+                      now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Progress:
+    """Read pages from where the claimed ``job`` stands until done or stuck. Stopped by an
+    exception (Ctrl-C, a failing database), the job is marked stopped on the way out, so the
+    next run need not wait for it to go stale."""
+    try:
+        return _read_pages(database, principal, source, job, mx_hosts=mx_hosts,
+                           on_progress=on_progress or (lambda _progress: None), sleep=sleep,
+                           now=now)
+    except BaseException:
+        # (the database may be what failed: then the job goes stale instead)
+        with contextlib.suppress(Exception):
+            _record(database, principal, source.provider, now(), state=STOPPED, detail="")
+        raise
+
+
+def _read_pages(database: Database, principal: Principal, source: BackfillSource,
+                job: Progress, *, mx_hosts: MxHostsLookup | None,
+                on_progress: Callable[[Progress], None], sleep: Callable[[float], None],
+                now: Callable[[], datetime]) -> Progress:
+    report = on_progress
     report(job)
     waits = 0
     while True:
@@ -111,22 +175,6 @@ def backfill_progress(database: Database, principal: Principal, provider: str
     with database.session(principal.tenant_id) as session:
         row = session.scalars(_job_of(principal, provider)).first()
         return _progress(row) if row is not None else None
-
-
-def _start(database: Database, principal: Principal, provider: str, since: datetime,
-           moment: datetime) -> Progress:
-    with database.session(principal.tenant_id) as session:
-        row = get_or_create(session, BackfillJob, {
-            "tenant_id": principal.tenant_id, "user_id": principal.user_id,
-            "provider": provider}, {"since": since, "state": RUNNING, "read": 0, "new": 0,
-                                    "detail": "", "started_at": moment,
-                                    "updated_at": moment})
-        other_span = abs((_utc(row.since) - since).total_seconds()) > 2 * 86400
-        if row.state == DONE or other_span:
-            row.since, row.cursor, row.read, row.new = since, None, 0, 0
-            row.estimated_total, row.started_at = None, moment
-        row.state, row.detail, row.updated_at = RUNNING, "", moment
-        return _progress(row)
 
 
 def _cursor(database: Database, principal: Principal, provider: str) -> str | None:

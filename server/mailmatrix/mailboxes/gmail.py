@@ -48,7 +48,7 @@ def gmail_message_id(event_id: str) -> str:
 
 class GmailClient:
     def __init__(self, http_factory: Callable[[], Any] | None = None) -> None:
-        self._http = http_factory or (lambda: httplib2.Http(timeout=TIMEOUT))
+        self.http_factory = http_factory or (lambda: httplib2.Http(timeout=TIMEOUT))
         self._service = build("gmail", "v1", http=httplib2.Http(), static_discovery=True,
                               cache_discovery=False)
 
@@ -115,7 +115,7 @@ class GmailClient:
         if message_token:
             request.headers["X-Goog-Gmail-Access-Token"] = message_token
         try:
-            answer = request.execute(http=self._http(), num_retries=0)
+            answer = request.execute(http=self.http_factory(), num_retries=0)
         except HttpError as error:
             raise _error_of(int(error.resp.status)) from None
         except ValueError:  # a 200 whose body is not JSON

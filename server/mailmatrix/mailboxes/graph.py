@@ -39,15 +39,16 @@ class GraphError(Exception):
 class GraphClient:
     def __init__(self, http: Any = None, base_url: str = GRAPH) -> None:
         self._http = http or requests.Session()
-        self._base = base_url
+        self.base_url = base_url
 
     def message_facts(self, token: str, rest_id: str, owner: str | None = None
                       ) -> MessageFacts:
         """The open message. ``owner``: the shared or delegated mailbox it lives in (the
         pane's ``getSharedPropertiesAsync``), read with Mail.Read.Shared."""
         mailbox = f"users/{quote(owner, safe='@')}" if owner else "me"
-        found = self.get_json(token, f"{self._base}/{mailbox}/messages/{quote(rest_id, safe='')}",
-                          {"$select": MESSAGE_FIELDS})
+        found = self.get_json(
+            token, f"{self.base_url}/{mailbox}/messages/{quote(rest_id, safe='')}",
+            {"$select": MESSAGE_FIELDS})
         return facts_of(found)
 
     def correspondence(self, token: str, address: str, top: int = 50) -> list[MessageFacts]:
@@ -58,7 +59,7 @@ class GraphClient:
             raise GraphError("bad_request", f"not an address: {error.reason}", 400) from None
         if '"' in mailbox or "\\" in mailbox:
             raise GraphError("bad_request", "this address cannot be searched for", 400)
-        found = self.get_json(token, f"{self._base}/me/messages",
+        found = self.get_json(token, f"{self.base_url}/me/messages",
                           {"$search": f'"participants:{mailbox}"', "$select": HISTORY_FIELDS,
                            "$top": str(max(1, min(top, 1000)))})
         items = found.get("value")

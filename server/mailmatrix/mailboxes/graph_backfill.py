@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from mailmatrix.mailboxes.backfill_source import (
     ConsentNeeded,
@@ -19,7 +18,7 @@ from mailmatrix.mailboxes.backfill_source import (
     SourceUnavailable,
     Throttled,
 )
-from mailmatrix.mailboxes.graph import GRAPH, MESSAGE_FIELDS, GraphClient, GraphError, facts_of
+from mailmatrix.mailboxes.graph import MESSAGE_FIELDS, GraphClient, GraphError, facts_of
 
 PAGE_SIZE = 1000  # Graph's largest $top for messages
 PAGE_TIMEOUT = 60.0  # seconds: a thousand messages' headers take a while to assemble
@@ -28,16 +27,19 @@ PAGE_TIMEOUT = 60.0  # seconds: a thousand messages' headers take a while to ass
 class GraphBackfillSource:
     provider = "microsoft"
 
-    def __init__(self, access_token: Callable[[], str], *, http: Any = None,
-                 base_url: str = GRAPH, page_size: int = PAGE_SIZE) -> None:
-        self._token, self._base, self._page_size = access_token, base_url, page_size
-        self._client = GraphClient(http=http, base_url=base_url)
+    def __init__(self, access_token: Callable[[], str], client: GraphClient | None = None, *,
+                 page_size: int = PAGE_SIZE, mailbox: str = "me") -> None:
+        """``mailbox``: "me" with a delegated token; "users/{address}" with an app-only
+        token (``Mail.Read`` application permission, admin consent)."""
+        self._token, self._page_size, self._mailbox = access_token, page_size, mailbox
+        self._client = client or GraphClient()
+        self._base = self._client.base_url
 
     def page(self, since: datetime, cursor: str | None) -> Page:
         if cursor is not None and not cursor.startswith(self._base + "/"):
             raise SourceUnavailable("the stored position is not a Microsoft Graph link")
         stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        url, params = (cursor, {}) if cursor else (f"{self._base}/me/messages", {
+        url, params = (cursor, {}) if cursor else (f"{self._base}/{self._mailbox}/messages", {
             "$select": MESSAGE_FIELDS, "$top": str(self._page_size), "$count": "true",
             "$filter": f"receivedDateTime ge {stamp}", "$orderby": "receivedDateTime desc"})
         try:

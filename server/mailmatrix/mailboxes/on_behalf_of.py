@@ -60,6 +60,39 @@ class OnBehalfOf:
             return str(result["access_token"])
         raise _error_of(result)
 
+    def offline_grant(self, user_token: str, tid: str, oid: str) -> str:
+        """The user's msal token cache, serialized, after an exchange for the mail scopes: it
+        holds the refresh token a backfill reads the mailbox with while the user is away."""
+        self.graph_token(user_token, tid, oid)
+        return self._caches.load(tid, oid).serialize()
+
+    def token_from_grant(self, grant: str, tid: str, oid: str) -> tuple[str, str]:
+        """A Graph token from a stored grant (``offline_grant``), refreshed by msal when
+        due, and the grant as it is now (to store again). GraphAccessError when the grant
+        no longer works (revoked, expired, consent withdrawn)."""
+        cache = msal.SerializableTokenCache()
+        try:
+            cache.deserialize(grant)
+        except ValueError:
+            raise GraphAccessError("consent_required", "the stored grant is unreadable",
+                                   403) from None
+        try:
+            app = msal.ConfidentialClientApplication(
+                self._settings.client_id, client_credential=self._settings.client_secret,
+                authority=f"{AUTHORITY_HOST}/{tid}", http_client=self._http,
+                instance_discovery=False, token_cache=cache, http_cache=self._http_cache)
+            account = next((item for item in app.get_accounts()
+                            if item.get("home_account_id") == f"{oid}.{tid}"), None)
+            result = app.acquire_token_silent(list(GRAPH_MAIL_SCOPES), account=account) \
+                if account else None
+        except (requests.RequestException, OSError) as error:
+            raise GraphAccessError("unavailable", "Microsoft sign-in could not be reached "
+                                   f"({error.__class__.__name__})", 503) from None
+        if not result or "access_token" not in result:
+            raise GraphAccessError("consent_required", "the stored grant no longer works: "
+                                   "connect the mailbox again", 403)
+        return str(result["access_token"]), cache.serialize()
+
     def _exchange(self, cache: msal.SerializableTokenCache, user_token: str, tid: str,
                   oid: str) -> dict[str, Any]:
         try:

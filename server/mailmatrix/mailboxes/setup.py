@@ -14,6 +14,7 @@ from mailmatrix.mailboxes.token_caches import token_caches_for
 ON_BEHALF_OF = "mailmatrix.on_behalf_of"
 GRAPH = "mailmatrix.graph"
 GRAPH_BACKOFF = "mailmatrix.graph_backoff"
+GMAIL = "mailmatrix.gmail"  # the Gmail client, built on first use (web/gmail.py)
 
 
 def init_app(app: Flask) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from mailmatrix.addresses.display_names import visible_text
 from mailmatrix.customers.profile import Profile
+from mailmatrix.mailboxes.backfill import Progress
 from mailmatrix.panel.view import PanelView, is_suspicious
 from mailmatrix.panel.wording import Wording
 
@@ -59,10 +60,22 @@ def panel_card(view: PanelView, act: ActionMaker) -> dict[str, Any]:
     return _card(t("panel.title"), sections)
 
 
-def home_card(language: str) -> dict[str, Any]:
-    """Gmail's homepage (no message open)."""
+def home_card(language: str, consent_link: str | None = None,
+              backfill: Progress | None = None) -> dict[str, Any]:
+    """Gmail's homepage (no message open), with "learn from my mailbox": how far a run got,
+    and the link to Google's consent screen that starts one (None: not set up here)."""
     t = Wording(language)
-    return _card(t("panel.title"), [{"widgets": [_paragraph(_escape(t("state.open_a_message")))]}])
+    learning: list[Widget] = [_paragraph(_escape(t("backfill.explain")))]
+    if backfill is not None:
+        learning.append(_paragraph(f"<b>{_escape(t.backfill(backfill))}</b>"))
+    if consent_link and (backfill is None or backfill.state in ("done", "failed")):
+        learning.append({"buttonList": {"buttons": [{
+            "text": visible_text(t("backfill.start")),
+            "onClick": {"openLink": {"url": consent_link}}}]}})
+    sections = [{"widgets": [_paragraph(_escape(t("state.open_a_message")))]}]
+    if consent_link or backfill is not None:
+        sections.append({"header": _escape(t("backfill.title")), "widgets": learning})
+    return _card(t("panel.title"), sections)
 
 
 def state_card(language: str, key: str, act: ActionMaker) -> dict[str, Any]:

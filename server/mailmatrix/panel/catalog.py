@@ -193,6 +193,47 @@ STRINGS: dict[str, dict[str, str]] = {
                  "2016/2019）。"},
     "state.error": {ENGLISH: "Something went wrong; try again.",
                     CHINESE: "出现问题，请重试。"},
+    # learning from the whole mailbox (backfill)
+    "backfill.title": {ENGLISH: "Learn from my mailbox", CHINESE: "从我的邮箱学习"},
+    "backfill.explain": {
+        ENGLISH: "Read the senders and recipients (never the contents) of your mail of the "
+                 "last months, so that MailMatrix knows your customers from today.",
+        CHINESE: "读取最近几个月邮件的发件人和收件人（从不读取内容），让 MailMatrix 从今天起"
+                 "就认识您的客户。"},
+    "backfill.months": {ENGLISH: "Months", CHINESE: "月数"},
+    "backfill.start": {ENGLISH: "Start", CHINESE: "开始"},
+    "backfill.starting": {ENGLISH: "Starting…", CHINESE: "正在开始…"},
+    "backfill.running": {ENGLISH: "{read} messages read ({new} new) of about {total}.",
+                         CHINESE: "已读取 {read} 封邮件（新 {new} 封），共约 {total} 封。"},
+    "backfill.running_unknown": {ENGLISH: "{read} messages read ({new} new).",
+                                 CHINESE: "已读取 {read} 封邮件（新 {new} 封）。"},
+    "backfill.waiting": {
+        ENGLISH: "{read} messages read; the mailbox asked us to slow down, continuing soon.",
+        CHINESE: "已读取 {read} 封邮件；邮箱要求放慢速度，稍后继续。"},
+    "backfill.done": {ENGLISH: "Done: {read} messages read, {new} of them new.",
+                      CHINESE: "完成：共读取 {read} 封邮件，其中新 {new} 封。"},
+    "backfill.stopped": {ENGLISH: "Stopped after {read} messages; start again to continue.",
+                         CHINESE: "读取 {read} 封后已停止；重新开始即可继续。"},
+    "backfill.failed": {ENGLISH: "Stopped after {read} messages: connect your mailbox again.",
+                        CHINESE: "读取 {read} 封后停止：请重新连接邮箱。"},
+    "backfill.unavailable": {
+        ENGLISH: "Learning from the whole mailbox is not set up on this server.",
+        CHINESE: "此服务器未启用从整个邮箱学习的功能。"},
+    "backfill.started": {
+        ENGLISH: "Thank you: MailMatrix is learning from your mailbox. You can close this "
+                 "page; the progress shows here and in the add-on.",
+        CHINESE: "谢谢：MailMatrix 正在从您的邮箱学习。您可以关闭此页面；进度显示在此处和插件中。"},
+    "backfill.not_granted": {
+        ENGLISH: "Access was not granted: nothing was read. You can try again from the add-on.",
+        CHINESE: "未授予访问权限：未读取任何内容。您可以在插件中重试。"},
+    "backfill.wrong_account": {
+        ENGLISH: "You signed in to Google with another account than the one in Gmail: "
+                 "nothing was stored. Try again with the same account.",
+        CHINESE: "您登录 Google 的账户与 Gmail 中的账户不同：未保存任何内容。请用同一账户重试。"},
+    "backfill.link_expired": {
+        ENGLISH: "This link has expired or was not made by MailMatrix. Open it again from "
+                 "the add-on.",
+        CHINESE: "此链接已过期或并非由 MailMatrix 生成。请从插件中重新打开。"},
 }
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from mailmatrix.customers.profile import Warning
+from mailmatrix.mailboxes.backfill import Progress
 from mailmatrix.panel.catalog import CHINESE, STRINGS, text
 from mailmatrix.panel.view import FollowUp
 from mailmatrix.tone.cautions import Caution
@@ -54,6 +55,15 @@ class Wording:
                 name = "formal-one"
             words.append(self(f"reason.{name}", **values))
         return ("；" if self.language == CHINESE else "; ").join(words)
+
+    def backfill(self, progress: Progress) -> str:
+        """A backfill run in words (the same as the pane's backfill.js)."""
+        values = {"read": progress.read, "new": progress.new,
+                  "total": progress.estimated_total}
+        if progress.state == "running":
+            return self("backfill.running" if progress.estimated_total
+                        else "backfill.running_unknown", **values)
+        return self(f"backfill.{progress.state}", **values)
 
     def matter(self, matter: str) -> str:
         return self(f"matter.{matter}")

@@ -36,7 +36,9 @@ from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.observe import observe_many
 from mailmatrix.customers.people_search import search_people
 from mailmatrix.customers.profile import profile
+from mailmatrix.mailboxes.backfill import backfill_progress
 from mailmatrix.mailboxes.gmail import GmailClient, GmailError
+from mailmatrix.mailboxes.setup import GMAIL
 from mailmatrix.panel.actions import ACTIONS, DecisionError, apply_action
 from mailmatrix.panel.cards import (
     compose_card,
@@ -47,6 +49,7 @@ from mailmatrix.panel.cards import (
 )
 from mailmatrix.panel.catalog import ui_language
 from mailmatrix.panel.view import build_panel
+from mailmatrix.web.backfill import consent_link
 from mailmatrix.web.gmail_actions import ActionSigner, ForgedAction
 from mailmatrix.web.gmail_event import (
     COMPOSE,
@@ -59,7 +62,7 @@ from mailmatrix.web.gmail_event import (
 )
 
 bp = Blueprint("gmail", __name__, url_prefix="/gmail")
-GOOGLE_KEYS, GMAIL = "mailmatrix.google_keys", "mailmatrix.gmail"
+GOOGLE_KEYS = "mailmatrix.google_keys"
 HISTORY_BUDGET = 1.5  # seconds for past correspondence: Gmail cannot update a card later
 _LOCK = threading.Lock()
 
@@ -87,7 +90,7 @@ class _Call:
 @bp.post("/homepage")
 def homepage() -> Response:
     call = _verified_call()
-    return _push(home_card(call.language))
+    return _push(_home_card(call))
 
 
 @bp.post("/message")
@@ -135,10 +138,15 @@ def bad_event(error: BadEvent) -> tuple[Response, int]:
 
 # -- cards ------------------------------------------------------------------------------------
 
+def _home_card(call: _Call) -> dict[str, Any]:
+    return home_card(call.language, consent_link(call.principal), backfill_progress(
+        database_of(current_app), call.principal, "google"))
+
+
 def _message_card(call: _Call) -> dict[str, Any]:
     event = call.event
     if not event.message_id or not event.message_token:
-        return home_card(call.language)
+        return _home_card(call)
     if not (event.granted(METADATA) or event.granted(READONLY_MESSAGE)):
         raise _ScopesNeeded((READONLY_MESSAGE,))
     gmail = current_app.extensions[GMAIL].client
