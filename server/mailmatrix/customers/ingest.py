@@ -16,6 +16,7 @@ from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.facts import MessageFacts, facts_from_bytes
+from mailmatrix.customers.load_statistics import LoadStatistics
 from mailmatrix.customers.observe import observe_many
 from mailmatrix.mailfiles import NO_HEADERS, MailFileError, read_raw_mail
 
@@ -42,6 +43,7 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
     """``on_progress`` is told the bytes of input each message took up (see ``input_size``)."""
     summary = IngestSummary()
     batch: list[MessageFacts] = []
+    statistics = LoadStatistics(database)
 
     def flush() -> None:
         for result in observe_many(database, principal, batch, mx_hosts=mx_hosts):
@@ -49,6 +51,7 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
                 summary.new += 1
             else:
                 summary.already_known += 1
+        statistics.wrote(len(batch))
         batch.clear()
 
     for source, item, size in _facts(paths):

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
+from mailmatrix.customers.load_statistics import LoadStatistics
 from mailmatrix.customers.models import BackfillJob
 from mailmatrix.customers.observe import observe_many
 from mailmatrix.customers.upsert import get_or_create
@@ -130,7 +131,7 @@ def _read_pages(database: Database, principal: Principal, source: BackfillSource
                 job: Progress, *, mx_hosts: MxHostsLookup | None,
                 on_progress: Callable[[Progress], None], sleep: Callable[[float], None],
                 now: Callable[[], datetime]) -> Progress:
-    report = on_progress
+    report, statistics = on_progress, LoadStatistics(database)
     report(job)
     waits = 0
     while True:
@@ -160,6 +161,7 @@ def _read_pages(database: Database, principal: Principal, source: BackfillSource
         waits = 0
         results = observe_many(database, principal, page.facts, mx_hosts=mx_hosts) \
             if page.facts else []
+        statistics.wrote(len(page.facts))
         job = _record(database, principal, source.provider, now(),
                       state=RUNNING if page.cursor else DONE, detail="",
                       cursor=page.cursor, read=len(page.facts),

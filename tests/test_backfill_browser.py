@@ -1,0 +1,201 @@
+"""'Learn from my mailbox' in the demo, in a real Chromium: the pane's section starts a run on
+the demo's archive (600 messages), shows its progress in a live region until it is done, shows
+the finished run again after a reload, works with the keyboard alone, and the graph learns the
+archive's correspondents."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from mailmatrix import create_app
+from mailmatrix.auth.demo import demo_principal_of
+from mailmatrix.customers.db import Database, database_of
+from mailmatrix.customers.models import Address
+from mailmatrix.web.demo_archive import MESSAGES, BUYERS, DemoArchiveSource
+from mailmatrix.web.demo_mailbox import seed_demo
+from tests.browser import chromium_page, live_server, save_screenshot, wait_until
+
+DONE_ALL = f"Done: {MESSAGES} messages read, {MESSAGES} of them new."
+RUNNING = re.compile(r"^(\d+) messages read \((\d+) new\)( of about (\d+))?\.$")
+DONE = re.compile(r"^Done: (\d+) messages read, (\d+) of them new\.$")
+FINISHED = 60_000  # ms: generous, the run takes a few seconds; this is no performance limit
+
+# Every text the progress paragraph shows, in order (init scripts run outside the pane's CSP)
+RECORD_PROGRESS = """
+window.__progress = [];
+document.addEventListener("DOMContentLoaded", () => {
+  const shown = document.querySelector("#mm-backfill .backfill-progress");
+  if (!shown) return;
+  new MutationObserver(() => {
+    const text = shown.textContent;
+    if (window.__progress[window.__progress.length - 1] !== text) window.__progress.push(text);
+  }).observe(shown, { childList: true, characterData: true, subtree: true });
+});
+"""
+
+
+@pytest.fixture
+def demo_app(tmp_path: Path) -> Flask:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DEMO_MODE": True,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"})
+    database_of(app).upgrade()
+    seed_demo(database_of(app))
+    return app
+
+
+def addresses_of_the_demo_user(database: Database) -> set[str]:
+    tenant = demo_principal_of(database).tenant_id
+    with database.reading(tenant) as session:
+        count = session.scalar(select(func.count(Address.id)).where(Address.tenant_id == tenant))
+        found = set(session.scalars(select(Address.canonical)
+                                    .where(Address.tenant_id == tenant)))
+    assert count == len(found)
+    return found
+
+
+def buyers_at_work() -> set[str]:
+    """The archive's correspondents at their company addresses (most of its messages)."""
+    return {f"{name.split()[0].lower()}@{domain}" for name, domain in BUYERS}
+
+
+def archive_messages_since(months: int) -> int:
+    """How many of the archive's messages a run of ``months`` months reads (a month is 31
+    days to the backfill)."""
+    now = datetime.now(UTC)
+    source = DemoArchiveSource(pause=0, now=now)
+    since, cursor, total = now - timedelta(days=31 * months), None, 0
+    while True:
+        page = source.page(since, cursor)
+        total += len(page.facts)
+        if page.cursor is None:
+            return total
+        cursor = page.cursor
+
+
+def pane_frame(page: Any) -> Any:
+    """The task pane inside the demo inbox (an iframe of /outlook/pane?demo=…)."""
+    wait_until(page, "document.querySelector('iframe').contentDocument"
+                     " && document.querySelector('iframe').contentDocument.readyState"
+                     " === 'complete'")
+    return next(frame for frame in page.frames if "/outlook/pane" in frame.url)
+
+
+def assert_a_sensible_progression(shown: list[str], final: str) -> None:
+    """Running texts (read counts never going back), then the final one; never an error."""
+    assert shown, "the progress paragraph never changed"
+    assert shown[-1] == final, shown
+    assert RUNNING.match(shown[0]), f"the first text is not a running one: {shown}"
+    read = [int(RUNNING.match(text).group(1)) for text in shown[:-1]  # type: ignore[union-attr]
+            if RUNNING.match(text)]
+    assert len(read) == len(shown) - 1, f"an unexpected text: {shown}"
+    assert read == sorted(read) and read[0] < MESSAGES, shown
+    for text in shown[:-1]:
+        total = RUNNING.match(text).group(4)  # type: ignore[union-attr]
+        assert total in (None, str(MESSAGES)), f"another total than the archive's: {text}"
+
+
+def test_the_demo_learns_its_archive_from_the_pane_and_shows_the_finished_run_again(
+    demo_app: Flask
+) -> None:
+    database = database_of(demo_app)
+    before = addresses_of_the_demo_user(database)
+    assert not before & buyers_at_work()  # the archive is not part of the seeded history
+    with live_server(demo_app) as base_url, chromium_page() as page:
+        page.add_init_script(RECORD_PROGRESS)
+        page.goto(base_url + "/")
+        pane = page.frame_locator("iframe")
+        pane.locator("article.panel").wait_for()  # the pane is signed in (the demo user)
+        section = pane.locator("details#mm-backfill")
+        assert section.get_attribute("open") is None
+        progress = section.locator(".backfill-progress")
+        section.locator("summary", has_text="Learn from my mailbox").click()
+        progress_frame = pane_frame(page)
+        assert progress.text_content() == ""  # no run yet: nothing to show
+        section.locator("select[name=months]").select_option("12")
+        with page.expect_response(lambda r: r.url.endswith("/api/backfill")
+                                  and r.request.method == "POST") as started:
+            section.get_by_role("button", name="Start").click()
+        assert started.value.status == 202
+        assert started.value.request.post_data_json == {"months": 12}
+        # The run is followed until it is done (polling every 2 s; the wait is no time limit)
+        progress.filter(has_text="Done").wait_for(timeout=FINISHED)
+        assert progress.inner_text() == DONE_ALL
+        assert_a_sensible_progression(progress_frame.evaluate("window.__progress"), DONE_ALL)
+        # announced: the text is in a polite live region with the status role
+        announced = pane.get_by_role("status").filter(has_text=DONE_ALL)
+        assert announced.count() == 1
+        assert announced.get_attribute("aria-live") == "polite"
+        assert announced.evaluate("element => element.closest('[aria-hidden=true]')") is None
+        save_screenshot(page, "backfill-demo-done")
+
+        # The finished run, after the pane is opened again: read from the server on toggle
+        page.reload()
+        pane = page.frame_locator("iframe")
+        pane.locator("article.panel").wait_for()
+        section = pane.locator("details#mm-backfill")
+        progress = section.locator(".backfill-progress")
+        assert progress.text_content() == ""  # nothing is asked before the section is opened
+        with page.expect_request(lambda r: r.url.endswith("/api/backfill")
+                                 and r.method == "GET") as asked:
+            section.locator("summary").click()
+        assert asked.value.headers["authorization"] == "Bearer demo"
+        progress.filter(has_text="Done").wait_for(timeout=FINISHED)
+        assert progress.inner_text() == DONE_ALL
+        assert pane.get_by_role("status").filter(has_text=DONE_ALL).count() == 1
+    after = addresses_of_the_demo_user(database)
+    assert len(after) > len(before)
+    assert before <= after and buyers_at_work() <= after
+
+
+def test_a_run_of_six_months_is_started_and_followed_with_the_keyboard_alone(
+    demo_app: Flask
+) -> None:
+    from tests.test_pane_browser import serious_accessibility_problems
+
+    database = database_of(demo_app)
+    before = addresses_of_the_demo_user(database)
+    expected = archive_messages_since(6)
+    assert 0 < expected < MESSAGES  # six months are about half of the archive's year
+    with live_server(demo_app) as base_url, chromium_page() as page:
+        page.add_init_script(RECORD_PROGRESS)
+        page.goto(base_url + "/outlook/pane?demo=0")
+        page.wait_for_selector("article.panel")
+        for _ in range(80):  # Tab through the pane to the section, as a keyboard user would
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.matches('#mm-backfill > summary')"):
+                break
+        else:
+            raise AssertionError("the 'Learn from my mailbox' section cannot be reached with Tab")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.getElementById('mm-backfill').open") is True
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") == "months"
+        assert page.evaluate("document.activeElement.value") == "12"  # the default
+        page.keyboard.press("ArrowUp")  # 12 -> 6, without opening the list
+        assert page.evaluate("document.activeElement.value") == "6"
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Start"
+        with page.expect_request(lambda r: r.url.endswith("/api/backfill")
+                                 and r.method == "POST") as started:
+            page.keyboard.press("Enter")
+        assert started.value.post_data_json == {"months": 6}
+        progress = page.locator("#mm-backfill .backfill-progress")
+        progress.filter(has_text="Done").wait_for(timeout=FINISHED)
+        final = f"Done: {expected} messages read, {expected} of them new."
+        assert progress.inner_text() == final
+        shown = page.evaluate("window.__progress")
+        assert shown[-1] == final and all(RUNNING.match(text) for text in shown[:-1]), shown
+        assert all(RUNNING.match(text).group(4) in (None, str(expected))  # type: ignore[union-attr]
+                   for text in shown[:-1]), shown
+        assert page.get_by_role("status").filter(has_text=final).count() == 1
+        save_screenshot(page, "backfill-demo-keyboard")
+        assert serious_accessibility_problems(page) == []
+    after = addresses_of_the_demo_user(database)
+    assert len(after) > len(before) and buyers_at_work() <= after
