@@ -18,7 +18,7 @@ from mailmatrix import create_app
 from mailmatrix.auth.demo import demo_principal_of
 from mailmatrix.customers.db import Database, database_of
 from mailmatrix.customers.models import Address
-from mailmatrix.web.demo_archive import MESSAGES, BUYERS, DemoArchiveSource
+from mailmatrix.web.demo_archive import BUYERS, MESSAGES, DemoArchiveSource
 from mailmatrix.web.demo_mailbox import seed_demo
 from tests.browser import chromium_page, live_server, save_screenshot, wait_until
 
@@ -133,6 +133,9 @@ def test_the_demo_learns_its_archive_from_the_pane_and_shows_the_finished_run_ag
         assert announced.count() == 1
         assert announced.get_attribute("aria-live") == "polite"
         assert announced.evaluate("element => element.closest('[aria-hidden=true]')") is None
+        # The run ended: Start works again (disabled while it ran)
+        section.get_by_role("button", name="Start").wait_for()
+        assert section.get_by_role("button", name="Start").is_enabled()
         save_screenshot(page, "backfill-demo-done")
 
         # The finished run, after the pane is opened again: read from the server on toggle

@@ -1,10 +1,11 @@
 // "Learn from my mailbox": the run's progress in words, read from the job every two seconds
 // until it is done or stopped. Used by the Outlook pane and by Google's consent page.
 const POLL_MS = 2000;
+const MAX_FAILED_READS = 5;  // in a row: the server is gone or the sign-in expired
 
 export function describe(strings, answer) {
   const job = answer && answer.backfill;
-  if (!job) return answer && answer.starting ? strings["backfill.starting"] : "";
+  if (!job) return "";
   const fill = (key) => (strings[key] || key).replace(/\{(\w+)\}/g, (_, name) =>
     String(name === "total" ? job.estimated_total : job[name]));
   if (job.state === "running") {
@@ -13,12 +14,17 @@ export function describe(strings, answer) {
   return fill(`backfill.${job.state}`);
 }
 
-export function follow(element, strings, read) {
+// Polls while the run is running or waiting; then (or when reading keeps failing) ``ended``.
+export function follow(element, strings, read, ended = () => {}) {
+  let failed = 0;
   const tick = async () => {
     const answer = await read().catch(() => null);
+    failed = answer ? 0 : failed + 1;
     if (answer) element.textContent = describe(strings, answer);
     const state = answer && answer.backfill && answer.backfill.state;
-    if (state !== "done" && state !== "failed") setTimeout(tick, POLL_MS);
+    const going = answer ? state === "running" || state === "waiting" : failed < MAX_FAILED_READS;
+    if (going) setTimeout(tick, POLL_MS);
+    else ended();
   };
   tick();
 }

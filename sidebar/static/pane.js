@@ -239,7 +239,7 @@ backfill.querySelector("form").addEventListener("submit", async (event) => {
     return;
   }
   backfillProgress.textContent = describe(strings, answer);
-  follow(backfillProgress, strings, readBackfill);
+  follow(backfillProgress, strings, readBackfill, () => { button.disabled = false; });
 });
 
 backfill.addEventListener("toggle", async () => {
@@ -248,7 +248,10 @@ backfill.addEventListener("toggle", async () => {
   const state = answer && answer.backfill && answer.backfill.state;
   if (!state) return;
   backfillProgress.textContent = describe(strings, answer);
-  if (state === "running" || state === "waiting") follow(backfillProgress, strings, readBackfill);
+  if (state !== "running" && state !== "waiting") return;
+  const button = backfill.querySelector("button");
+  button.disabled = true;  // one run at a time; Start again once it ended
+  follow(backfillProgress, strings, readBackfill, () => { button.disabled = false; });
 });
 
 Office.onReady(() => {

@@ -84,14 +84,13 @@ def claim_backfill(database: Database, principal: Principal, provider: str, mont
     message; anything else resumes where the last run stopped."""
     since = moment - timedelta(days=31 * max(1, min(months, MAX_MONTHS)))
     with database.session(principal.tenant_id) as session:
-        created = get_or_create(session, BackfillJob, {
+        get_or_create(session, BackfillJob, {
             "tenant_id": principal.tenant_id, "user_id": principal.user_id,
             "provider": provider}, {"since": since, "state": CLAIMED, "read": 0, "new": 0,
                                     "detail": "", "started_at": moment,
                                     "updated_at": moment})
         row = session.scalars(_job_of(principal, provider).with_for_update()).one()
-        fresh = created.state == CLAIMED and row.state == CLAIMED
-        if not fresh and is_active(_progress(row), moment):
+        if row.state != CLAIMED and is_active(_progress(row), moment):
             return None
         other_span = abs((_utc(row.since) - since).total_seconds()) > 2 * 86400
         if row.state == DONE or other_span:
@@ -137,21 +136,15 @@ def _read_pages(database: Database, principal: Principal, source: BackfillSource
     while True:
         try:
             page = source.page(job.since, _cursor(database, principal, source.provider))
-        except Throttled as throttled:
-            waits, job = waits + 1, _record(database, principal, source.provider, now(),
-                                            state=WAITING, detail=str(throttled))
+        except (Throttled, SourceUnavailable) as busy:
+            waits += 1
+            # Given up for now after many waits in a row: stopped, so a new run may resume
+            job = _record(database, principal, source.provider, now(), detail=str(busy),
+                          state=WAITING if waits <= MAX_WAITS_IN_A_ROW else STOPPED)
             report(job)
-            if waits > MAX_WAITS_IN_A_ROW:
+            if job.state == STOPPED:
                 return job
-            sleep(throttled.retry_after)
-            continue
-        except SourceUnavailable as unavailable:
-            waits, job = waits + 1, _record(database, principal, source.provider, now(),
-                                            state=WAITING, detail=str(unavailable))
-            report(job)
-            if waits > MAX_WAITS_IN_A_ROW:
-                return job
-            sleep(UNAVAILABLE_WAIT)
+            sleep(busy.retry_after if isinstance(busy, Throttled) else UNAVAILABLE_WAIT)
             continue
         except ConsentNeeded as refused:
             job = _record(database, principal, source.provider, now(), state=FAILED,

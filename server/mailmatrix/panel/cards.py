@@ -15,7 +15,7 @@ from typing import Any
 
 from mailmatrix.addresses.display_names import visible_text
 from mailmatrix.customers.profile import Profile
-from mailmatrix.mailboxes.backfill import Progress
+from mailmatrix.mailboxes.backfill import Progress, is_active
 from mailmatrix.panel.view import PanelView, is_suspicious
 from mailmatrix.panel.wording import Wording
 
@@ -68,7 +68,7 @@ def home_card(language: str, consent_link: str | None = None,
     learning: list[Widget] = [_paragraph(_escape(t("backfill.explain")))]
     if backfill is not None:
         learning.append(_paragraph(f"<b>{_escape(t.backfill(backfill))}</b>"))
-    if consent_link and (backfill is None or backfill.state in ("done", "failed")):
+    if consent_link and not is_active(backfill):
         learning.append({"buttonList": {"buttons": [{
             "text": visible_text(t("backfill.start")),
             "onClick": {"openLink": {"url": consent_link}}}]}})

@@ -202,7 +202,6 @@ STRINGS: dict[str, dict[str, str]] = {
                  "就认识您的客户。"},
     "backfill.months": {ENGLISH: "Months", CHINESE: "月数"},
     "backfill.start": {ENGLISH: "Start", CHINESE: "开始"},
-    "backfill.starting": {ENGLISH: "Starting…", CHINESE: "正在开始…"},
     "backfill.running": {ENGLISH: "{read} messages read ({new} new) of about {total}.",
                          CHINESE: "已读取 {read} 封邮件（新 {new} 封），共约 {total} 封。"},
     "backfill.running_unknown": {ENGLISH: "{read} messages read ({new} new).",
