@@ -272,3 +272,14 @@ def test_declined_consent_stores_nothing(gmail_app: Any) -> None:
     assert page.status_code == 200 and "not granted" in page.text
     assert endpoint.posts == [] and load_grant(database_of(app), principal, "google",
                                                Sealer([KEY])) is None
+
+
+def test_the_backfill_api_needs_a_verified_caller(outlook: Any) -> None:
+    app, _, entra, mailbox = outlook
+    client = app.test_client()
+    for answer in (client.get("/api/backfill"),
+                   client.post("/api/backfill", json={},
+                               headers={"Authorization": "Bearer not.a.token"})):
+        assert answer.status_code == 401 and "invalid_token" in answer.headers[
+            "WWW-Authenticate"]
+    assert entra.posts == [] and mailbox.calls == []

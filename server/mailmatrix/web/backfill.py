@@ -26,6 +26,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response as BaseResponse
 
 from mailmatrix.auth.callers import current_caller
+from mailmatrix.auth.entra import TokenRejected
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database, database_of
 from mailmatrix.mailboxes.backfill import MAX_MONTHS, Progress, backfill_progress, is_active
@@ -42,9 +43,11 @@ from mailmatrix.mailboxes.on_behalf_of import GraphAccessError
 from mailmatrix.mailboxes.setup import GMAIL, GRAPH, ON_BEHALF_OF
 from mailmatrix.panel.catalog import catalog_for, ui_language
 from mailmatrix.panel.wording import Wording
+from mailmatrix.web.api import rejected
 from mailmatrix.web.demo_archive import DemoArchiveSource
 
 bp = Blueprint("backfill", __name__)
+bp.register_error_handler(TokenRejected, rejected)  # as on the rest of /api
 GOOGLE_GRANTS = "mailmatrix.google_grants"
 STATE_SALT = "mailmatrix.backfill-consent"
 STATE_SECONDS = 3600  # the consent link on the card works for an hour
