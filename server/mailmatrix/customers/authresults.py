@@ -36,16 +36,17 @@ def receiving_verdict(headers: Sequence[str], *, trusted_ids: Iterable[str] =
 
     ``headers`` are the Authentication-Results values in message order (topmost first).
     """
-    return _verdict(headers[0] if headers else None, frozenset(
-        item.lower() for item in trusted_ids), internal)
+    return _verdict(headers[0] if headers else None, tuple(trusted_ids), internal)
 
 
 @lru_cache(maxsize=4096)  # a receiving system words its verdicts alike: ingest repeats them
-def _verdict(top_header: str | None, trusted: frozenset[str], internal: bool) -> AuthVerdict:
+def _verdict(top_header: str | None, trusted_ids: tuple[str, ...], internal: bool
+             ) -> AuthVerdict:
     if top_header is None:
         if internal:
             return AuthVerdict(INTERNAL, reason="internal mail carries no verdict")
         return AuthVerdict(NONE, reason="no Authentication-Results from the receiving system")
+    trusted = {item.lower() for item in trusted_ids}
     top = _COMMENTS.sub(" ", top_header).strip()
     authserv_id, _, rest = top.partition(";")
     authserv_id = authserv_id.strip().split()[0].lower() if authserv_id.strip() else ""

@@ -8,7 +8,7 @@ transaction only writes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -31,10 +31,11 @@ class Seen:
     role: str  # from | sender | reply-to | to | cc
     parsed: ParsedAddress
     report: AddressReport
+    # a field, not a property: a batch asks for it several times per participant
+    canonical: str = field(init=False)
 
-    @property
-    def canonical(self) -> str:
-        return self.report.canonical or ""
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "canonical", self.report.canonical or "")
 
     @property
     def display_name(self) -> str:
