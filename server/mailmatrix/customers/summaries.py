@@ -40,6 +40,8 @@ def update_primaries(session: Session, person_ids: Iterable[int], *,
                 select(Address.person_id)
                 .where(Address.tenant_id == tenant_id, Address.person_id.in_(part))
                 .group_by(Address.person_id).having(func.count(Address.id) > 1)).all()
+            if not part:  # no choice to make (the panel's usual sender): no more round trips
+                continue
         persons = {row.id: row for row in session.execute(
             select(Person.id, Person.primary_pinned, Person.primary_address_id,
                    Person.primary_raw)
