@@ -24,9 +24,10 @@ from mailmatrix.mailboxes.google_grant import GoogleGrants, GoogleOAuthClient
 from mailmatrix.mailboxes.grants import GrantsUnavailable, Sealer, load_grant, save_grant
 from mailmatrix.mailboxes.graph import GraphClient
 from mailmatrix.mailboxes.on_behalf_of import OnBehalfOf, OnBehalfOfSettings
-from mailmatrix.mailboxes.setup import GRAPH, ON_BEHALF_OF
+from mailmatrix.mailboxes.setup import GMAIL, GRAPH, ON_BEHALF_OF
 from mailmatrix.web.backfill import GOOGLE_GRANTS, consent_link
-from tests.microsoft_fake import CLIENT_ID, EntraEndpoints, Microsoft, app_trusting
+from tests.google_fake import GmailService
+from tests.microsoft_fake import CLIENT_ID, Answer, EntraEndpoints, Microsoft, app_trusting
 from tests.test_backfill import GraphMailbox, pages_of
 
 KEY = "k" * 40
@@ -108,8 +109,6 @@ def test_outlook_without_a_grants_key_says_so(outlook: Any) -> None:
 
 
 def test_outlook_with_a_refused_exchange_starts_nothing(outlook: Any) -> None:
-    from tests.microsoft_fake import Answer
-
     app, headers, entra, mailbox = outlook
     entra.token_answer = Answer(400, {
         "error": "invalid_grant", "error_description": "AADSTS65001: The user or "
@@ -221,15 +220,33 @@ def test_the_consent_link_goes_to_google_for_offline_gmail_readonly(gmail_app: A
     assert asked["state"] == parse_qs(link.query)["state"]
 
 
-def test_the_callback_stores_the_refresh_token_sealed(gmail_app: Any) -> None:
-    app, principal, endpoint = gmail_app
+def callback(app: Flask, principal: Principal, **query: str) -> Any:
+    """Google sending the user back to us, with what the consent screen gave."""
     state = parse_qs(urlparse(link_for(app, principal)).query)["state"][0]
-    page = app.test_client().get("/backfill/google/callback",
-                                 query_string={"state": state, "code": "4/0AX4XfWh-code"})
+    return app.test_client().get("/backfill/google/callback",
+                                 query_string={"state": state, **query})
+
+
+def test_the_callback_stores_the_refresh_token_sealed_and_reads_gmail(gmail_app: Any) -> None:
+    app, principal, endpoint = gmail_app
+    gmail = GmailService((200, {"resultSizeEstimate": 0}))  # an empty mailbox: one list
+    app.extensions[GMAIL].use(gmail.client())
+    page = callback(app, principal, code="4/0AX4XfWh-code")
     assert page.status_code == 200 and "learning from your mailbox" in page.text
     assert endpoint.posts[0]["redirect_uri"] == \
         "https://mailmatrix.example.com/backfill/google/callback"
     assert load_grant(database_of(app), principal, "google", Sealer([KEY])) == "1//0g-refresh"
+    progress = parse_qs(urlparse(page.text.split('data-url="')[1].split('"')[0]).query)
+    job = wait_until_settled(lambda: app.test_client().get(
+        "/backfill/google/progress", query_string={"state": progress["state"][0]})
+        .json["backfill"])
+    assert (job["state"], job["read"]) == ("done", 0)
+    # Gmail was read with an access token from the stored refresh token
+    assert endpoint.posts[-1]["grant_type"] == "refresh_token"
+    assert endpoint.posts[-1]["refresh_token"] == "1//0g-refresh"
+    (listed,) = gmail.requests
+    assert "/gmail/v1/users/me/messages?" in listed[0]
+    assert listed[3]["authorization"] == "Bearer ya29.a0-refreshed"
     with database_of(app).reading(None) as session:
         assert "1//0g-refresh" not in session.scalars(select(MailboxGrant)).one().sealed
 
@@ -246,9 +263,7 @@ def test_a_grant_for_another_account_is_refused(tmp_path: Path, claims: dict[str
     app.extensions[GOOGLE_GRANTS] = GoogleGrants(GOOGLE_CLIENT, http=GoogleTokenEndpoint(
         **claims))
     principal = local_principal(database_of(app), "rep@example-export.com")
-    state = parse_qs(urlparse(link_for(app, principal)).query)["state"][0]
-    page = app.test_client().get("/backfill/google/callback",
-                                 query_string={"state": state, "code": "4/0AX4XfWh-code"})
+    page = callback(app, principal, code="4/0AX4XfWh-code")
     assert page.status_code == 403 and "another account" in page.text
     assert load_grant(database_of(app), principal, "google", Sealer([KEY])) is None
 
@@ -266,9 +281,7 @@ def test_a_forged_or_missing_state_is_refused(gmail_app: Any, state: str) -> Non
 
 def test_declined_consent_stores_nothing(gmail_app: Any) -> None:
     app, principal, endpoint = gmail_app
-    state = parse_qs(urlparse(link_for(app, principal)).query)["state"][0]
-    page = app.test_client().get("/backfill/google/callback",
-                                 query_string={"state": state, "error": "access_denied"})
+    page = callback(app, principal, error="access_denied")
     assert page.status_code == 200 and "not granted" in page.text
     assert endpoint.posts == [] and load_grant(database_of(app), principal, "google",
                                                Sealer([KEY])) is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import time
 import uuid
 
 import pytest
@@ -125,3 +127,47 @@ def test_the_tenant_configuration_is_fetched_once_for_all_requests(
         oid = f"00000000-0000-4000-8000-00000000000{number}"
         exchange.graph_token(Microsoft().token(oid=oid), TENANT, oid)
     assert len(fetched) == 1 and len(entra.posts) == 3
+
+
+def _expired(grant: str) -> str:
+    """The grant as msal finds it an hour later: its access token has expired."""
+    cache = json.loads(grant)
+    for token in cache["AccessToken"].values():
+        token["expires_on"] = token["extended_expires_on"] = str(int(time.time()) - 60)
+    return json.dumps(cache)
+
+
+def test_a_stored_grant_gives_tokens_and_is_refreshed_by_its_refresh_token(
+        entra: EntraEndpoints) -> None:
+    user_token = Microsoft().token()
+    exchange = OnBehalfOf(SETTINGS, http_client=entra)
+    grant = exchange.offline_grant(user_token, TENANT, OID)
+    assert "0.AR8A-refresh" in grant  # the refresh token the backfill lives on
+    # While the access token lasts: from the grant, nothing asked of Entra
+    assert exchange.token_from_grant(grant, TENANT, OID)[0] == "graph-token-1"
+    assert len(entra.posts) == 1
+    # Expired: msal redeems the refresh token, and the grant changes (to be stored again)
+    token, renewed = exchange.token_from_grant(_expired(grant), TENANT, OID)
+    assert token == "graph-token-2" and renewed != _expired(grant)
+    assert entra.posts[-1]["grant_type"] == "refresh_token"
+    assert entra.posts[-1]["refresh_token"] == "0.AR8A-refresh"
+
+
+@pytest.mark.parametrize("grant", ["not json", "{}"])
+def test_an_unusable_grant_asks_for_consent_again(entra: EntraEndpoints, grant: str) -> None:
+    with pytest.raises(GraphAccessError) as refused:
+        OnBehalfOf(SETTINGS, http_client=entra).token_from_grant(grant, TENANT, OID)
+    assert refused.value.code == "consent_required" and entra.posts == []
+
+
+def test_a_revoked_refresh_token_asks_for_consent_again(entra: EntraEndpoints) -> None:
+    exchange = OnBehalfOf(SETTINGS, http_client=entra)
+    grant = exchange.offline_grant(Microsoft().token(), TENANT, OID)
+    entra.token_answer = Answer(400, {
+        "error": "invalid_grant", "error_codes": [70043], "error_description":
+        "AADSTS70043: The refresh token has expired or is invalid due to sign-in frequency "
+        "checks by conditional access."})
+    with pytest.raises(GraphAccessError) as refused:
+        exchange.token_from_grant(_expired(grant), TENANT, OID)
+    assert refused.value.code == "consent_required"
+    assert entra.posts[-1]["grant_type"] == "refresh_token"

@@ -76,25 +76,16 @@ class OnBehalfOf:
         except ValueError:
             raise GraphAccessError("consent_required", "the stored grant is unreadable",
                                    403) from None
-        try:
-            app = msal.ConfidentialClientApplication(
-                self._settings.client_id, client_credential=self._settings.client_secret,
-                authority=f"{AUTHORITY_HOST}/{tid}", http_client=self._http,
-                instance_discovery=False, token_cache=cache, http_cache=self._http_cache)
-            account = next((item for item in app.get_accounts()
-                            if item.get("home_account_id") == f"{oid}.{tid}"), None)
-            result = app.acquire_token_silent(list(GRAPH_MAIL_SCOPES), account=account) \
-                if account else None
-        except (requests.RequestException, OSError) as error:
-            raise GraphAccessError("unavailable", "Microsoft sign-in could not be reached "
-                                   f"({error.__class__.__name__})", 503) from None
-        if not result or "access_token" not in result:
+        result = self._exchange(cache, None, tid, oid)
+        if "access_token" not in result:
             raise GraphAccessError("consent_required", "the stored grant no longer works: "
                                    "connect the mailbox again", 403)
         return str(result["access_token"]), cache.serialize()
 
-    def _exchange(self, cache: msal.SerializableTokenCache, user_token: str, tid: str,
+    def _exchange(self, cache: msal.SerializableTokenCache, user_token: str | None, tid: str,
                   oid: str) -> dict[str, Any]:
+        """From the cache (refreshed by msal when due), else exchanged on behalf of the
+        user when their ``user_token`` is at hand; {} when neither gives a token."""
         try:
             app = msal.ConfidentialClientApplication(
                 self._settings.client_id, client_credential=self._settings.client_secret,
@@ -104,10 +95,10 @@ class OnBehalfOf:
                             if item.get("home_account_id") == f"{oid}.{tid}"), None)
             result = app.acquire_token_silent(list(GRAPH_MAIL_SCOPES), account=account) \
                 if account else None
-            if not result or "access_token" not in result:
+            if (not result or "access_token" not in result) and user_token:
                 result = app.acquire_token_on_behalf_of(user_assertion=user_token,
                                                         scopes=list(GRAPH_MAIL_SCOPES))
-            return result
+            return result or {}
         except (requests.RequestException, OSError) as error:
             raise GraphAccessError("unavailable", "Microsoft sign-in could not be reached "
                                    f"({error.__class__.__name__})", 503) from None
