@@ -114,6 +114,11 @@ class EntraEndpoints:
         self.posts.append(dict(data or {}))
         if self.token_answer is not None:
             return self.token_answer
+        if data.get("grant_type") == "client_credentials":  # the app's own token: no user
+            self.issued += 1
+            return Answer(200, {"token_type": "Bearer", "expires_in": 3599,
+                                "ext_expires_in": 3599,
+                                "access_token": f"app-token-{self.issued}"})
         user = jwt.decode(data["assertion"], options={"verify_signature": False}) \
             if "assertion" in data else {"oid": OID, "tid": TENANT}  # an authorization code
         client_info = json.dumps({"uid": user["oid"], "utid": user["tid"]}).encode()

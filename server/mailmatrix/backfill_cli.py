@@ -9,10 +9,8 @@ run continues where this one stopped.
 from __future__ import annotations
 
 import sys
-import time
 
 import click
-import msal
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -22,15 +20,15 @@ from mailmatrix.customers.errors import DecisionError, NotFound
 from mailmatrix.customers.users import operator_principal
 from mailmatrix.mailboxes.backfill import MAX_MONTHS, Progress, run_backfill
 from mailmatrix.mailboxes.backfill_runs import google_source, microsoft_source
-from mailmatrix.mailboxes.backfill_source import BackfillSource, ConsentNeeded
-from mailmatrix.mailboxes.google_grant import GoogleGrants, GoogleOAuthClient
+from mailmatrix.mailboxes.backfill_source import (
+    BackfillSource,
+    ConsentNeeded,
+    SourceUnavailable,
+)
 from mailmatrix.mailboxes.grants import GrantsUnavailable, Sealer
 from mailmatrix.mailboxes.graph_backfill import GraphBackfillSource
-from mailmatrix.mailboxes.on_behalf_of import AUTHORITY_HOST
-from mailmatrix.mailboxes.setup import ON_BEHALF_OF
-
-APP_ONLY_SCOPES = ["https://graph.microsoft.com/.default"]
-APP_TOKEN_SECONDS = 45 * 60
+from mailmatrix.mailboxes.on_behalf_of import GraphAccessError, OnBehalfOf
+from mailmatrix.mailboxes.setup import GMAIL, GOOGLE_GRANTS, GRAPH, ON_BEHALF_OF
 
 
 @click.command("backfill")
@@ -77,41 +75,32 @@ def backfill_command(email: str, tenant: int | None, provider: str, months: int 
 
 
 def _source(principal: Principal, provider: str, entra_tenant: str | None) -> BackfillSource:
-    config = current_app.config
-    database = database_of(current_app)
+    database, exchange = database_of(current_app), current_app.extensions[ON_BEHALF_OF]
+    if provider == "microsoft" and exchange is None:
+        raise click.ClickException("set MAILMATRIX_ENTRA_CLIENT_ID and "
+                                   "MAILMATRIX_ENTRA_CLIENT_SECRET")
     if provider == "microsoft" and entra_tenant:
-        return _app_only_source(entra_tenant, principal.email)
-    sealer = Sealer.from_setting(config.get("GRANTS_KEYS"))
+        return _app_only_source(exchange, entra_tenant, principal.email)
+    sealer = Sealer.from_setting(current_app.config.get("GRANTS_KEYS"))
     if provider == "microsoft":
-        exchange = current_app.extensions[ON_BEHALF_OF]
-        if exchange is None:
-            raise click.ClickException("set MAILMATRIX_ENTRA_CLIENT_ID and "
-                                       "MAILMATRIX_ENTRA_CLIENT_SECRET")
-        return microsoft_source(database, principal, exchange, sealer)
-    client_id = str(config.get("GOOGLE_OAUTH_CLIENT_ID") or "")
-    secret = str(config.get("GOOGLE_OAUTH_CLIENT_SECRET") or "")
-    if not client_id or not secret:
+        return microsoft_source(database, principal, exchange, sealer,
+                                current_app.extensions[GRAPH])
+    grants = current_app.extensions[GOOGLE_GRANTS]
+    if grants is None:
         raise click.ClickException("set MAILMATRIX_GOOGLE_OAUTH_CLIENT_ID and "
                                    "MAILMATRIX_GOOGLE_OAUTH_CLIENT_SECRET")
-    return google_source(database, principal,
-                         GoogleGrants(GoogleOAuthClient(client_id, secret)), sealer)
+    return google_source(database, principal, grants, sealer,
+                         current_app.extensions[GMAIL].client.http_factory)
 
 
-def _app_only_source(entra_tenant: str, email: str) -> GraphBackfillSource:
-    config = current_app.config
-    app = msal.ConfidentialClientApplication(
-        str(config.get("ENTRA_CLIENT_ID") or ""),
-        client_credential=str(config.get("ENTRA_CLIENT_SECRET") or ""),
-        authority=f"{AUTHORITY_HOST}/{entra_tenant}")
-    held: dict[str, tuple[str, float]] = {}
-
+def _app_only_source(exchange: OnBehalfOf, entra_tenant: str, email: str
+                     ) -> GraphBackfillSource:
     def token() -> str:
-        if "token" in held and time.monotonic() < held["token"][1]:
-            return held["token"][0]
-        result = app.acquire_token_for_client(scopes=APP_ONLY_SCOPES)
-        if "access_token" not in result:
-            raise ConsentNeeded(str(result.get("error_description") or result.get("error")))
-        held["token"] = (str(result["access_token"]), time.monotonic() + APP_TOKEN_SECONDS)
-        return held["token"][0]
+        try:
+            return exchange.application_token(entra_tenant)
+        except GraphAccessError as error:
+            if error.code == "unavailable":
+                raise SourceUnavailable(error.message) from None
+            raise ConsentNeeded(error.message) from None
 
-    return GraphBackfillSource(token, mailbox=f"users/{email}")
+    return GraphBackfillSource(token, current_app.extensions[GRAPH], mailbox=f"users/{email}")

@@ -21,6 +21,7 @@ from mailmatrix.mailboxes.token_caches import InProcessTokenCaches, TokenCaches
 
 GRAPH_MAIL_SCOPES = ("https://graph.microsoft.com/Mail.Read",
                      "https://graph.microsoft.com/Mail.Read.Shared")
+APPLICATION_SCOPES = ("https://graph.microsoft.com/.default",)  # what the admin consented to
 AUTHORITY_HOST = "https://login.microsoftonline.com"
 _CONSENT = ("consent_required", "interaction_required")
 
@@ -47,6 +48,7 @@ class OnBehalfOf:
         self._settings, self._http = settings, http_client
         self._caches = token_caches or InProcessTokenCaches()
         self._http_cache: dict[str, Any] = {}  # OpenID configurations, shared by all apps
+        self._applications: dict[str, msal.ConfidentialClientApplication] = {}  # by tid
 
     def graph_token(self, user_token: str, tid: str, oid: str) -> str:
         """A Graph token for the user (``tid``/``oid`` of the verified pane token): from
@@ -81,6 +83,25 @@ class OnBehalfOf:
             raise GraphAccessError("consent_required", "the stored grant no longer works: "
                                    "connect the mailbox again", 403)
         return str(result["access_token"]), cache.serialize()
+
+    def application_token(self, tid: str) -> str:
+        """The app's own Graph token in organization ``tid`` (client credentials: the
+        application permission ``Mail.Read``, which an administrator consented to), for a
+        backfill without the user. msal keeps it in the app's cache until it nears expiry."""
+        app = self._applications.get(tid)
+        if app is None:
+            app = self._applications[tid] = msal.ConfidentialClientApplication(
+                self._settings.client_id, client_credential=self._settings.client_secret,
+                authority=f"{AUTHORITY_HOST}/{tid}", http_client=self._http,
+                instance_discovery=False, http_cache=self._http_cache)
+        try:
+            result = app.acquire_token_for_client(scopes=list(APPLICATION_SCOPES))
+        except (requests.RequestException, OSError) as error:
+            raise GraphAccessError("unavailable", "Microsoft sign-in could not be reached "
+                                   f"({error.__class__.__name__})", 503) from None
+        if "access_token" in result:
+            return str(result["access_token"])
+        raise _error_of(result)
 
     def _exchange(self, cache: msal.SerializableTokenCache, user_token: str | None, tid: str,
                   oid: str) -> dict[str, Any]:

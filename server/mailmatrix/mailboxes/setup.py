@@ -15,6 +15,7 @@ ON_BEHALF_OF = "mailmatrix.on_behalf_of"
 GRAPH = "mailmatrix.graph"
 GRAPH_BACKOFF = "mailmatrix.graph_backoff"
 GMAIL = "mailmatrix.gmail"  # the Gmail client, built on first use (web/gmail.py)
+GOOGLE_GRANTS = "mailmatrix.google_grants"  # Google's offline consent (web/backfill.py)
 
 
 def init_app(app: Flask) -> None:

@@ -40,7 +40,7 @@ from mailmatrix.mailboxes.backfill_source import BackfillSource
 from mailmatrix.mailboxes.google_grant import GoogleGrantError, GoogleGrants, GoogleOAuthClient
 from mailmatrix.mailboxes.grants import GrantsUnavailable, Sealer, save_grant
 from mailmatrix.mailboxes.on_behalf_of import GraphAccessError
-from mailmatrix.mailboxes.setup import GMAIL, GRAPH, ON_BEHALF_OF
+from mailmatrix.mailboxes.setup import GMAIL, GOOGLE_GRANTS, GRAPH, ON_BEHALF_OF
 from mailmatrix.panel.catalog import catalog_for, ui_language
 from mailmatrix.panel.wording import Wording
 from mailmatrix.web.api import rejected
@@ -48,7 +48,6 @@ from mailmatrix.web.demo_archive import DemoArchiveSource
 
 bp = Blueprint("backfill", __name__)
 bp.register_error_handler(TokenRejected, rejected)  # as on the rest of /api
-GOOGLE_GRANTS = "mailmatrix.google_grants"
 STATE_SALT = "mailmatrix.backfill-consent"
 STATE_SECONDS = 3600  # the consent link on the card works for an hour
 
