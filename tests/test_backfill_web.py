@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -20,6 +21,8 @@ from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database, database_of
 from mailmatrix.customers.local import local_principal
 from mailmatrix.customers.models import MailboxGrant
+from mailmatrix.mailboxes.backfill_runs import microsoft_source
+from mailmatrix.mailboxes.backfill_source import ConsentNeeded
 from mailmatrix.mailboxes.google_grant import GoogleGrants, GoogleOAuthClient
 from mailmatrix.mailboxes.grants import GrantsUnavailable, Sealer, load_grant, save_grant
 from mailmatrix.mailboxes.graph import GraphClient
@@ -296,3 +299,22 @@ def test_the_backfill_api_needs_a_verified_caller(outlook: Any) -> None:
         assert answer.status_code == 401 and "invalid_token" in answer.headers[
             "WWW-Authenticate"]
     assert entra.posts == [] and mailbox.calls == []
+
+
+def test_a_forgotten_grant_is_gone_and_stops_the_next_page(outlook: Any) -> None:
+    app, headers, _, mailbox = outlook
+    client = app.test_client()
+    client.post("/api/backfill", json={"months": 6}, headers=headers)
+    wait_until_settled(lambda: client.get("/api/backfill", headers=headers).json["backfill"])
+    me = client.get("/api/v1/me", headers=headers).json
+    principal = Principal(me["tenant_id"], me["user_id"], me["email"])
+    exchange = app.extensions[ON_BEHALF_OF]
+    source = microsoft_source(database_of(app), principal, exchange, Sealer([KEY]),
+                              GraphClient(mailbox))
+    assert source.page(datetime(2026, 6, 1, tzinfo=UTC), None).facts  # the grant works
+    assert client.delete("/api/backfill", headers=headers).json == {"forgotten": True}
+    with database_of(app).reading(None) as session:
+        assert session.scalars(select(MailboxGrant)).first() is None
+    # A run from the forgotten grant (another host's, say) fails at its next page
+    with pytest.raises(ConsentNeeded):
+        source.page(datetime(2026, 6, 1, tzinfo=UTC), None)

@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, inspect, select, text
 from mailmatrix.customers.db import EXTENSION_KEY, Database, database_of
 from mailmatrix.customers.gdpr import prune_observations
 from mailmatrix.customers.models import AuditEvent, Tenant
+from mailmatrix.customers.users import operator_principal
+from mailmatrix.mailboxes.grants import Sealer, load_grant, save_grant
 from tests.microsoft_fake import Microsoft, app_trusting
 
 DOMAIN = "example-export.com"
@@ -142,8 +144,12 @@ def test_under_the_owner_policy_a_member_sees_only_the_protective_facts(team: Te
     assert [(p["name"], p["addresses"]) for p in found] == [("Li Wei", [])]
 
 
-def test_a_hand_over_moves_every_customer_of_a_leaving_rep(team: Team) -> None:
+def test_a_hand_over_moves_every_customer_of_a_leaving_rep(team: Team, database: Database
+                                                           ) -> None:
     person = li_wei_id(team)
+    anna = operator_principal(database, f"anna@{DOMAIN}",
+                              team.call("anna", "GET", "/api/v1/me").json["tenant_id"])
+    save_grant(database, anna, "microsoft", '{"cache": "..."}', Sealer(["g" * 32]))
     team.call("anna", "PUT", "/api/v1/settings", {"visibility_policy": "owner"})
     assert team.call("tom", "PUT", f"/api/v1/persons/{person}/owner",
                      {"email": f"tom@{DOMAIN}"}).status_code == 403
@@ -152,6 +158,9 @@ def test_a_hand_over_moves_every_customer_of_a_leaving_rep(team: Team) -> None:
     moved = team.call("anna", "POST", "/api/v1/handover",
                       {"from": f"anna@{DOMAIN}", "to": f"eva@{DOMAIN}"}).json["moved"]
     assert moved["persons"] >= 1
+    # The leaving rep's mailbox grant is forgotten with the hand-over
+    assert moved["mailbox_grants_forgotten"] == 1
+    assert load_grant(database, anna, "microsoft", Sealer(["g" * 32])) is None
     assert team.call("eva", "GET", f"/api/v1/persons/{person}").json["person"]["owner"] == "Eva"
     assert team.call("eva", "GET", f"/api/v1/persons/{person}").json["restricted"] is False
     assert team.call("anna", "PUT", f"/api/v1/persons/{person}/owner",

@@ -12,7 +12,7 @@ from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.errors import AccessDenied, DecisionError
-from mailmatrix.customers.models import Company, Person, Share, User
+from mailmatrix.customers.models import Company, MailboxGrant, Person, Share, User
 from mailmatrix.customers.rows import person_of_tenant
 
 
@@ -54,7 +54,8 @@ def share(database: Database, principal: Principal, person_id: int, user_email: 
 def hand_over(database: Database, principal: Principal, from_email: str, to_email: str
               ) -> dict[str, int]:
     """A rep leaves: every customer (persons and companies) they own moves to another user,
-    and what was shared with them is shared with the successor. Admins only."""
+    and what was shared with them is shared with the successor; their stored mailbox grants
+    are forgotten. Admins only."""
     if principal.role != "admin":
         raise AccessDenied("only an admin can hand customers over")
     with database.session(principal.tenant_id) as session:
@@ -79,6 +80,10 @@ def hand_over(database: Database, principal: Principal, from_email: str, to_emai
         session.add_all(Share(person_id=person, user_id=taking.id, created_at=now)
                         for person in shared)
         moved["shares"] = len(shared)
+        # The leaving rep's offline access to their mailbox (the backfill's grants) ends too
+        moved["mailbox_grants_forgotten"] = session.execute(delete(MailboxGrant).where(
+            MailboxGrant.tenant_id == principal.tenant_id,
+            MailboxGrant.user_id == leaving.id)).rowcount or 0
         record_change(session, principal, "hand-over", "user", leaving.id,
                       {"owner_user_id": leaving.id}, {"owner_user_id": taking.id, **moved})
         return moved

@@ -83,22 +83,23 @@ def save_microsoft_grant(database: Database, principal: Principal, exchange: OnB
 def google_source(database: Database, principal: Principal, grants: GoogleGrants,
                   sealer: Sealer, http_factory: Callable[[], Any] | None = None,
                   clock: Callable[[], float] = time.monotonic) -> GmailBackfillSource:
-    """Gmail, with access tokens from the user's stored refresh token (kept for 45 minutes)."""
-    held: dict[str, tuple[str, float]] = {}
+    """Gmail, with access tokens from the user's stored refresh token (kept for 45 minutes).
+    The grant is read again for every call, so a forgotten grant stops the run at once."""
+    held: dict[str, tuple[str, str, float]] = {}  # "token": (refresh token, access, until)
 
     def token() -> str:
-        if "token" in held and clock() < held["token"][1]:
-            return held["token"][0]
         refresh = load_grant(database, principal, "google", sealer)
         if refresh is None:
             raise ConsentNeeded("no stored grant for this mailbox")
+        if "token" in held and held["token"][0] == refresh and clock() < held["token"][2]:
+            return held["token"][1]
         try:
             access = grants.access_token(refresh)
         except GoogleGrantError as error:
             if error.code == "unavailable":
                 raise SourceUnavailable(error.message) from None
             raise ConsentNeeded(error.message) from None
-        held["token"] = (access, clock() + GOOGLE_TOKEN_SECONDS)
+        held["token"] = (refresh, access, clock() + GOOGLE_TOKEN_SECONDS)
         return access
 
     return GmailBackfillSource(token, http_factory=http_factory)

@@ -38,7 +38,7 @@ from mailmatrix.mailboxes.backfill_runs import (
 )
 from mailmatrix.mailboxes.backfill_source import BackfillSource
 from mailmatrix.mailboxes.google_grant import GoogleGrantError, GoogleGrants, GoogleOAuthClient
-from mailmatrix.mailboxes.grants import GrantsUnavailable, Sealer, save_grant
+from mailmatrix.mailboxes.grants import GrantsUnavailable, Sealer, forget_grant, save_grant
 from mailmatrix.mailboxes.on_behalf_of import GraphAccessError
 from mailmatrix.mailboxes.setup import GMAIL, GOOGLE_GRANTS, GRAPH, ON_BEHALF_OF
 from mailmatrix.panel.catalog import catalog_for, ui_language
@@ -94,6 +94,16 @@ def start() -> tuple[Response, int]:
         return jsonify(error=error.code, message=error.message), error.status
     return _started(database, principal, microsoft_source(
         database, principal, exchange, sealer, current_app.extensions[GRAPH]), months)
+
+
+@bp.delete("/api/backfill")
+def forget() -> tuple[Response, int]:
+    """Forget the caller's stored mailbox grant: no run reads their mailbox again until they
+    start one (a run under way stops at its next page)."""
+    caller = current_caller()
+    forget_grant(database_of(current_app), caller.principal,
+                 "microsoft" if caller.token else "demo")
+    return jsonify(forgotten=True), 200
 
 
 def _started(database: Database, principal: Principal, source: BackfillSource,
