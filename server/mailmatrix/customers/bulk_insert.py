@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import ARRAY, JSON, Text, bindparam, cast, func, insert, select
 from sqlalchemy.orm import Session
 
+SMALL_BATCH = 50  # rows: fewer go as a plain insert (building the array statement costs more)
+
 
 def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]],
                 returning: Sequence[str] = ()) -> list[Any]:
@@ -22,13 +24,13 @@ def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]],
     no particular order (key them by a unique column)."""
     if not rows:
         return []
-    if session.get_bind().dialect.name != "postgresql":
+    if len(rows) <= SMALL_BATCH or session.get_bind().dialect.name != "postgresql":
         statement = insert(table)
-        if not returning:
-            session.execute(statement, list(rows))
-            return []
-        columns = [table.c[name] for name in returning]
-        return [session.execute(statement.returning(*columns), row).one() for row in rows]
+        if returning:  # SQLAlchemy's insertmanyvalues: one statement per batch of rows
+            statement = statement.returning(*(table.c[name] for name in returning))
+            return list(session.execute(statement, list(rows)))
+        session.execute(statement, list(rows))
+        return []
     names = list(rows[0])
     arrays = []
     for name in names:

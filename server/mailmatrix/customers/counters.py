@@ -3,7 +3,8 @@
 Increments (``count = count + n``, first/last seen widened), never values read and written
 back: concurrent writers add up. On PostgreSQL a batch is one ``UPDATE ... FROM unnest(arrays)``,
 because an UPDATE per row is a round trip per row (and a VALUES list a parameter per field);
-SQLite runs in process, where the per-row executemany is as fast.
+a few rows (the panel's one message) and SQLite, which runs in process, take the prebuilt
+per-row statement, which costs less to send than the array statement costs to build.
 """
 
 from __future__ import annotations
@@ -48,15 +49,16 @@ def add_to_forms(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]
         "last_seen": _later(_FORMS.c.last_seen, given["last"])})
 
 
+SMALL_BATCH = 50  # rows: fewer go by the prebuilt per-row statement (the panel's one message)
+
+
 def _apply(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]], table: Any,
            fields: dict[str, Any], changes: Any) -> None:
     if not rows:
         return
-    if session.get_bind().dialect.name != "postgresql":
-        statement = update(table).where(
-            table.c.tenant_id == bindparam("tenant"), table.c.id == bindparam("row")).values(
-            changes({name: bindparam(name, type_=kind) for name, kind in fields.items()}))
-        session.execute(statement, [{"tenant": tenant_id, **row} for row in rows])
+    if len(rows) <= SMALL_BATCH or session.get_bind().dialect.name != "postgresql":
+        session.execute(_per_row(table, fields, changes),
+                        [{"tenant": tenant_id, **row} for row in rows])
         return
     # One array per field, unnested into rows: a handful of parameters however many rows
     kinds = {"row": Integer(), **fields}
@@ -66,6 +68,19 @@ def _apply(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]], tab
     session.execute(update(table).where(table.c.tenant_id == tenant_id,
                                         table.c.id == given.c.row)
                     .values(changes({name: given.c[name] for name in fields})))
+
+
+_PER_ROW: dict[str, Any] = {}
+
+
+def _per_row(table: Any, fields: dict[str, Any], changes: Any) -> Any:
+    """The per-row UPDATE of ``table``, built once (building one costs about as much as
+    running it for one row)."""
+    if table.name not in _PER_ROW:
+        _PER_ROW[table.name] = update(table).where(
+            table.c.tenant_id == bindparam("tenant"), table.c.id == bindparam("row")).values(
+            changes({name: bindparam(name, type_=kind) for name, kind in fields.items()}))
+    return _PER_ROW[table.name]
 
 
 def _earlier(stored: ColumnElement[Any], moment: ColumnElement[Any]) -> ColumnElement[Any]:
