@@ -197,6 +197,15 @@ def databases(use_postgres: bool, folder: str) -> list[tuple[str, Database, str 
     return found
 
 
+def drop_schema(schema: str | None) -> None:
+    """The bench's own PostgreSQL schema, gone (None: SQLite, nothing to drop)."""
+    if schema:
+        admin = sqlalchemy.create_engine(POSTGRES_URL)
+        with admin.begin() as connection:
+            connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
@@ -221,11 +230,7 @@ def main() -> None:
                 print(f"{name} profile with {size:,} addresses: p50 {p50:.2f} ms, "
                       f"p99 {p99:.2f} ms")
             database.dispose()
-            if schema:
-                admin = sqlalchemy.create_engine(POSTGRES_URL)
-                with admin.begin() as connection:
-                    connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+            drop_schema(schema)
 
 
 if __name__ == "__main__":

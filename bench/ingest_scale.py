@@ -21,9 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import sqlalchemy  # noqa: E402
 
-from graph import POSTGRES_URL, databases, generate_mbox  # noqa: E402
+from graph import databases, drop_schema, generate_mbox  # noqa: E402
 from mailmatrix.customers.ingest import ingest_paths  # noqa: E402
 from mailmatrix.customers.local import local_principal  # noqa: E402
 
@@ -82,10 +81,8 @@ def main() -> None:
         print(f"resident memory: peak {max(mb for _, mb in samples):,.0f} MB "
               f"(peak in the first tenth {early:,.0f} MB); ru_maxrss "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
-        if schema:
-            database.engine.dispose()
-            with sqlalchemy.create_engine(POSTGRES_URL).begin() as connection:
-                connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        database.dispose()
+        drop_schema(schema)
 
 
 if __name__ == "__main__":

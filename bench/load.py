@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPOSITORY / "bench"))
 import requests  # noqa: E402
 import sqlalchemy  # noqa: E402
 
-from graph import POSTGRES_URL, bulk_tenant  # noqa: E402
+from graph import POSTGRES_URL, bulk_tenant, drop_schema  # noqa: E402
 from mailmatrix.auth.demo import DEMO_USER  # noqa: E402
 from mailmatrix.customers.db import Database  # noqa: E402
 
@@ -161,14 +161,6 @@ def settle(database: Database) -> None:
             connection.exec_driver_sql("VACUUM (ANALYZE)")
 
 
-def drop(schema: str | None) -> None:
-    if schema:
-        admin = sqlalchemy.create_engine(POSTGRES_URL)
-        with admin.begin() as connection:
-            connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def report(kind: str, size: int, loaded: float, rate: float, seconds: float, result: dict
            ) -> None:
     fixed = result["fixed_load"]
@@ -222,7 +214,7 @@ def main() -> None:
                     server.wait(timeout=30)
             finally:
                 database.dispose()
-                drop(schema)
+                drop_schema(schema)
 
 
 if __name__ == "__main__":
