@@ -1,4 +1,5 @@
-"""Many new rows in one statement: PostgreSQL inserts them from arrays, SQLite by executemany.
+"""Many new rows in one statement: a PostgreSQL batch from arrays; a few rows, and SQLite, by
+executemany.
 
 psycopg sends an executemany as one statement per row (pipelined) and SQLAlchemy's multi-row
 VALUES as a parameter per field; both cost the client more than the server on a batch of

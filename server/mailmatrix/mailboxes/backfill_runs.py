@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
 from mailmatrix.mailboxes.backfill import Progress, claim_backfill, continue_backfill
@@ -32,15 +33,16 @@ _log = logging.getLogger(__name__)
 
 
 def start_in_background(database: Database, principal: Principal, source: BackfillSource,
-                        months: int) -> Progress | None:
-    """Claim the user's backfill and run it in a thread; None when one is active already."""
+                        months: int, mx_hosts: MxHostsLookup | None = None) -> Progress | None:
+    """Claim the user's backfill and run it in a thread; None when one is active already.
+    ``mx_hosts``: the app's cached MX lookup (hosting is learned as for the panel)."""
     claimed = claim_backfill(database, principal, source.provider, months, datetime.now(UTC))
     if claimed is None:
         return None
 
     def work() -> None:
         try:
-            continue_backfill(database, principal, source, claimed)
+            continue_backfill(database, principal, source, claimed, mx_hosts=mx_hosts)
         except Exception:  # the thread's end: the job row keeps the state it reached
             _log.exception("backfill of user %s stopped", principal.user_id)
 

@@ -41,6 +41,7 @@ from mailmatrix.mailboxes.google_grant import GoogleGrantError, GoogleGrants, Go
 from mailmatrix.mailboxes.grants import GrantsUnavailable, Sealer, forget_grant, save_grant
 from mailmatrix.mailboxes.on_behalf_of import GraphAccessError
 from mailmatrix.mailboxes.setup import GMAIL, GOOGLE_GRANTS, GRAPH, ON_BEHALF_OF
+from mailmatrix.mx_lookup import mx_lookup_of
 from mailmatrix.panel.catalog import catalog_for, ui_language
 from mailmatrix.panel.wording import Wording
 from mailmatrix.web.api import rejected
@@ -108,7 +109,8 @@ def forget() -> tuple[Response, int]:
 
 def _started(database: Database, principal: Principal, source: BackfillSource,
              months: int) -> tuple[Response, int]:
-    claimed = start_in_background(database, principal, source, months)
+    claimed = start_in_background(database, principal, source, months,
+                                  mx_lookup_of(current_app).known)
     if claimed is None:  # another request started it a moment ago
         return jsonify(_answer(backfill_progress(database, principal, source.provider))), 200
     return jsonify(_answer(claimed)), 202
@@ -151,7 +153,7 @@ def google_callback() -> tuple[str, int]:
     database = database_of(current_app)
     start_in_background(database, principal, google_source(
         database, principal, grants, sealer, current_app.extensions[GMAIL].client.http_factory),
-        months)  # (when one is active already, its progress shows)
+        months, mx_lookup_of(current_app).known)  # (one active already: its progress shows)
     return _page(t, "backfill.started", url_for("backfill.google_progress",
                                                  state=request.args["state"])), 200
 
