@@ -121,8 +121,8 @@ def test_with_google_consent_set_up_the_homepage_links_to_it(app: Flask, google:
     section = learning_section(card)
     assert section is not None
     assert paragraphs(section) == [
-        "Read the senders and recipients (never the contents) of your mail of the last "
-        "months, so that MailMatrix knows your customers from today."]
+        "Read the headers (sender, recipients, date, subject; never the text) of your mail of "
+        "the last months, so that MailMatrix knows your customers from today."]
     ((label, url),) = link_buttons(card)
     assert label == "Start" and url.startswith(CONNECT) and len(url) > len(CONNECT) + 20
     assert card_texts(card["sections"][0]) == ["Open a message to see who is writing."]
@@ -221,7 +221,7 @@ def test_the_section_speaks_chinese_for_a_chinese_gmail(app: Flask, google: Goog
     assert learning_section(card, "en") is None
     section = learning_section(card, "zh-CN")
     assert section is not None
-    assert paragraphs(section)[0].startswith("读取最近几个月邮件的发件人和收件人")
+    assert paragraphs(section)[0].startswith("读取最近几个月邮件的邮件头")
     ((label, url),) = link_buttons(card)
     assert label == START["zh-CN"] and url.startswith(CONNECT)
     finished_run(app)

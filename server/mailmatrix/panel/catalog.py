@@ -196,10 +196,10 @@ STRINGS: dict[str, dict[str, str]] = {
     # learning from the whole mailbox (backfill)
     "backfill.title": {ENGLISH: "Learn from my mailbox", CHINESE: "从我的邮箱学习"},
     "backfill.explain": {
-        ENGLISH: "Read the senders and recipients (never the contents) of your mail of the "
-                 "last months, so that MailMatrix knows your customers from today.",
-        CHINESE: "读取最近几个月邮件的发件人和收件人（从不读取内容），让 MailMatrix 从今天起"
-                 "就认识您的客户。"},
+        ENGLISH: "Read the headers (sender, recipients, date, subject; never the text) of your "
+                 "mail of the last months, so that MailMatrix knows your customers from today.",
+        CHINESE: "读取最近几个月邮件的邮件头（发件人、收件人、日期、主题；从不读取正文），让 "
+                 "MailMatrix 从今天起就认识您的客户。"},
     "backfill.months": {ENGLISH: "Months", CHINESE: "月数"},
     "backfill.start": {ENGLISH: "Start", CHINESE: "开始"},
     "backfill.running": {ENGLISH: "{read} messages read ({new} new) of about {total}.",
