@@ -202,3 +202,27 @@ def test_a_run_of_six_months_is_started_and_followed_with_the_keyboard_alone(
         assert serious_accessibility_problems(page) == []
     after = addresses_of_the_demo_user(database)
     assert len(after) > len(before) and buyers_at_work() <= after
+
+
+@pytest.mark.parametrize(("error", "shown"), [
+    ("backfill_unavailable", "Learning from the whole mailbox is not set up on this server."),
+    ("consent_required", "MailMatrix may not read this mailbox yet: your administrator grants "
+                         "it once for your organization."),
+    ("something_else", "Something went wrong; try again.")])
+def test_a_refused_start_is_told_in_the_users_words_and_start_works_again(
+        demo_app: Flask, error: str, shown: str) -> None:
+    with live_server(demo_app) as base_url, chromium_page() as page:
+        # The server's answers when it cannot start (no grants key, no consent yet, ...)
+        page.route("**/api/backfill", lambda route: route.fulfill(
+            status=503 if error != "consent_required" else 403,
+            content_type="application/json",
+            body=f'{{"error": "{error}", "message": "server words, not for the user"}}')
+            if route.request.method == "POST" else route.continue_())
+        page.goto(base_url + "/outlook/pane?demo=0")
+        page.wait_for_selector("article.panel")
+        page.locator("#mm-backfill summary").click()
+        page.get_by_role("button", name="Start").click()
+        progress = page.locator("#mm-backfill .backfill-progress")
+        progress.filter(has_text=shown).wait_for()
+        assert progress.inner_text() == shown
+        assert page.get_by_role("button", name="Start").is_enabled()

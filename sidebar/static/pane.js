@@ -235,7 +235,9 @@ backfill.querySelector("form").addEventListener("submit", async (event) => {
   const answer = response ? await response.json().catch(() => null) : null;
   if (!response || !response.ok) {
     button.disabled = false;
-    backfillProgress.textContent = (answer && answer.message) || strings["state.error"];
+    const problem = { backfill_unavailable: "backfill.unavailable",
+                      consent_required: "backfill.consent_required" }[answer && answer.error];
+    backfillProgress.textContent = strings[problem || "state.error"];
     return;
   }
   backfillProgress.textContent = describe(strings, answer);

@@ -218,6 +218,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "backfill.unavailable": {
         ENGLISH: "Learning from the whole mailbox is not set up on this server.",
         CHINESE: "此服务器未启用从整个邮箱学习的功能。"},
+    "backfill.consent_required": {
+        ENGLISH: "MailMatrix may not read this mailbox yet: your administrator grants it once "
+                 "for your organization.",
+        CHINESE: "MailMatrix 尚无权读取此邮箱：需管理员为贵组织授权一次。"},
     "backfill.started": {
         ENGLISH: "Thank you: MailMatrix is learning from your mailbox. You can close this "
                  "page; the progress shows here and in the add-on.",
