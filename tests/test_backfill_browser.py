@@ -226,3 +226,36 @@ def test_a_refused_start_is_told_in_the_users_words_and_start_works_again(
         progress.filter(has_text=shown).wait_for()
         assert progress.inner_text() == shown
         assert page.get_by_role("button", name="Start").is_enabled()
+
+
+def test_googles_redirect_lands_on_a_page_that_follows_the_run(tmp_path: Path) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    from mailmatrix.customers.local import local_principal
+    from mailmatrix.mailboxes.google_grant import GoogleGrants
+    from mailmatrix.mailboxes.setup import GMAIL, GOOGLE_GRANTS
+    from mailmatrix.web.backfill import consent_link
+    from tests.google_fake import GmailService
+    from tests.test_backfill_web import GOOGLE_CLIENT, KEY, GoogleTokenEndpoint
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "GRANTS_KEYS": KEY,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'google.sqlite3'}"})
+    database_of(app).upgrade()
+    app.extensions[GOOGLE_GRANTS] = GoogleGrants(GOOGLE_CLIENT, http=GoogleTokenEndpoint())
+    app.extensions[GMAIL].use(GmailService((200, {"resultSizeEstimate": 0})).client())
+    principal = local_principal(database_of(app), "rep@example-export.com")
+    with app.test_request_context():
+        state = parse_qs(urlparse(consent_link(principal) or "").query)["state"][0]
+    with live_server(app) as base_url, chromium_page() as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("response", lambda response: errors.append(response.url)
+                if response.status >= 400 and not response.url.endswith("/favicon.ico")
+                else None)
+        page.goto(f"{base_url}/backfill/google/callback?state={state}&code=4/0AX4XfWh-code")
+        assert "MailMatrix is learning from your mailbox" in page.inner_text("main")
+        progress = page.locator(".backfill-progress")
+        progress.filter(has_text="Done").wait_for(timeout=FINISHED)
+        assert progress.inner_text() == "Done: 0 messages read, 0 of them new."
+        assert progress.get_attribute("aria-live") == "polite"
+        assert errors == []  # the script ran (under the CSP), every resource loaded
