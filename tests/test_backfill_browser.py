@@ -1,7 +1,8 @@
-"""'Learn from my mailbox' in the demo, in a real Chromium: the pane's section starts a run on
-the demo's archive (600 messages), shows its progress in a live region until it is done, shows
-the finished run again after a reload, works with the keyboard alone, and the graph learns the
-archive's correspondents."""
+"""'Learn from my mailbox' in a real Chromium: the pane's section starts a run on the demo's
+archive (600 messages), shows its progress in a live region until it is done, shows the
+finished run again after a reload, works with the keyboard alone, tells a refused start in the
+user's words, and the graph learns the archive's correspondents; Google's consent redirect
+lands on a page that follows the run."""
 
 from __future__ import annotations
 
