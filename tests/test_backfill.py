@@ -205,3 +205,22 @@ def test_one_run_at_a_time_and_a_stale_one_is_taken_over(database: Database) -> 
     # A run that stopped reporting (its process was killed) is taken over, where it stood
     later = claim_backfill(database, principal, "microsoft", 6, NOW + timedelta(minutes=11))
     assert later is not None and later.state == "running"
+
+
+def test_concurrent_clicks_on_several_hosts_start_one_run(database: Database) -> None:
+    import threading
+
+    principal = local_principal(database, "rep@example-export.com")
+    claims: list[object] = []
+    ready = threading.Barrier(6)
+
+    def click() -> None:
+        ready.wait()
+        claims.append(claim_backfill(database, principal, "microsoft", 6, NOW))
+
+    threads = [threading.Thread(target=click) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(claims) == 6 and sum(claim is not None for claim in claims) == 1

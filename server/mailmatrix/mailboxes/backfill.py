@@ -83,21 +83,25 @@ def claim_backfill(database: Database, principal: Principal, provider: str, mont
     A run that is done, or asked for another number of months, starts over from the newest
     message; anything else resumes where the last run stopped."""
     since = moment - timedelta(days=31 * max(1, min(months, MAX_MONTHS)))
-    with database.session(principal.tenant_id) as session:
-        get_or_create(session, BackfillJob, {
-            "tenant_id": principal.tenant_id, "user_id": principal.user_id,
-            "provider": provider}, {"since": since, "state": CLAIMED, "read": 0, "new": 0,
-                                    "detail": "", "started_at": moment,
-                                    "updated_at": moment})
-        row = session.scalars(_job_of(principal, provider).with_for_update()).one()
-        if row.state != CLAIMED and is_active(_progress(row), moment):
-            return None
-        other_span = abs((_utc(row.since) - since).total_seconds()) > 2 * 86400
-        if row.state == DONE or other_span:
-            row.since, row.cursor, row.read, row.new = since, None, 0, 0
-            row.estimated_total, row.started_at = None, moment
-        row.state, row.detail, row.updated_at = RUNNING, "", moment
-        return _progress(row)
+
+    def work() -> Progress | None:
+        with database.session(principal.tenant_id) as session:
+            get_or_create(session, BackfillJob, {
+                "tenant_id": principal.tenant_id, "user_id": principal.user_id,
+                "provider": provider}, {"since": since, "state": CLAIMED, "read": 0, "new": 0,
+                                        "detail": "", "started_at": moment,
+                                        "updated_at": moment})
+            row = session.scalars(_job_of(principal, provider).with_for_update()).one()
+            if row.state != CLAIMED and is_active(_progress(row), moment):
+                return None
+            other_span = abs((_utc(row.since) - since).total_seconds()) > 2 * 86400
+            if row.state == DONE or other_span:
+                row.since, row.cursor, row.read, row.new = since, None, 0, 0
+                row.estimated_total, row.started_at = None, moment
+            row.state, row.detail, row.updated_at = RUNNING, "", moment
+            return _progress(row)
+
+    return database.retrying(work)  # SQLite: another writer's lock means "try again"
 
 
 def is_active(progress: Progress | None, moment: datetime | None = None) -> bool:
@@ -182,15 +186,19 @@ def _record(database: Database, principal: Principal, provider: str, moment: dat
             state: str, detail: str, cursor: str | None | bool = False, read: int = 0,
             new: int = 0, estimated_total: int | None = None) -> Progress:
     """``cursor`` False: unchanged (a wait); None: the last page was read."""
-    with database.session(principal.tenant_id) as session:
-        row = session.scalars(_job_of(principal, provider).with_for_update()).one()
-        if cursor is not False:
-            row.cursor = cursor  # type: ignore[assignment]
-        row.read, row.new = row.read + read, row.new + new
-        if estimated_total is not None:
-            row.estimated_total = estimated_total
-        row.state, row.detail, row.updated_at = state, detail[:500], moment
-        return _progress(row)
+
+    def work() -> Progress:
+        with database.session(principal.tenant_id) as session:
+            row = session.scalars(_job_of(principal, provider).with_for_update()).one()
+            if cursor is not False:
+                row.cursor = cursor  # type: ignore[assignment]
+            row.read, row.new = row.read + read, row.new + new
+            if estimated_total is not None:
+                row.estimated_total = estimated_total
+            row.state, row.detail, row.updated_at = state, detail[:500], moment
+            return _progress(row)
+
+    return database.retrying(work)
 
 
 def _job_of(principal: Principal, provider: str):  # type: ignore[no-untyped-def]

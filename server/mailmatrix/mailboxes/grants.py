@@ -63,13 +63,17 @@ def save_grant(database: Database, principal: Principal, provider: str, secret: 
                sealer: Sealer) -> None:
     moment = datetime.now(UTC)
     sealed = sealer.seal(secret)
-    with database.session(principal.tenant_id) as session:
-        insert_missing(session, MailboxGrant, [{
-            "tenant_id": principal.tenant_id, "user_id": principal.user_id,
-            "provider": provider, "sealed": sealed, "updated_at": moment}],
-            key=("tenant_id", "user_id", "provider"))
-        row = session.scalars(_grant_of(principal, provider)).one()
-        row.sealed, row.updated_at = sealed, moment
+
+    def work() -> None:
+        with database.session(principal.tenant_id) as session:
+            insert_missing(session, MailboxGrant, [{
+                "tenant_id": principal.tenant_id, "user_id": principal.user_id,
+                "provider": provider, "sealed": sealed, "updated_at": moment}],
+                key=("tenant_id", "user_id", "provider"))
+            row = session.scalars(_grant_of(principal, provider)).one()
+            row.sealed, row.updated_at = sealed, moment
+
+    database.retrying(work)
 
 
 def load_grant(database: Database, principal: Principal, provider: str, sealer: Sealer
@@ -80,10 +84,13 @@ def load_grant(database: Database, principal: Principal, provider: str, sealer: 
 
 
 def forget_grant(database: Database, principal: Principal, provider: str) -> None:
-    with database.session(principal.tenant_id) as session:
-        session.execute(delete(MailboxGrant).where(
-            MailboxGrant.tenant_id == principal.tenant_id,
-            MailboxGrant.user_id == principal.user_id, MailboxGrant.provider == provider))
+    def work() -> None:
+        with database.session(principal.tenant_id) as session:
+            session.execute(delete(MailboxGrant).where(
+                MailboxGrant.tenant_id == principal.tenant_id,
+                MailboxGrant.user_id == principal.user_id, MailboxGrant.provider == provider))
+
+    database.retrying(work)
 
 
 def _grant_of(principal: Principal, provider: str):  # type: ignore[no-untyped-def]
