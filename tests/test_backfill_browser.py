@@ -125,8 +125,12 @@ def test_the_demo_learns_its_archive_from_the_pane_and_shows_the_finished_run_ag
             section.get_by_role("button", name="Start").click()
         assert started.value.status == 202
         assert started.value.request.post_data_json == {"months": 12}
-        # The run is followed until it is done (polling every 2 s; the wait is no time limit)
-        progress.filter(has_text="Done").wait_for(timeout=FINISHED)
+        # The run is followed until it is done (polling every 2 s; the wait is no time limit),
+        # and then the panel is asked for again: what was learned shows without reopening
+        with page.expect_request(lambda r: r.url.endswith("/api/panel")
+                                 and r.method == "POST", timeout=FINISHED) as shown_again:
+            progress.filter(has_text="Done").wait_for(timeout=FINISHED)
+        assert shown_again.value.post_data_json["internetMessageId"]
         assert progress.inner_text() == DONE_ALL
         assert_a_sensible_progression(progress_frame.evaluate("window.__progress"), DONE_ALL)
         # announced: the text is in a polite live region with the status role

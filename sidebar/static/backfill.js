@@ -14,7 +14,8 @@ export function describe(strings, answer) {
   return fill(`backfill.${job.state}`);
 }
 
-// Polls while the run is running or waiting; then (or when reading keeps failing) ``ended``.
+// Polls while the run is running or waiting; then (or when reading keeps failing) ``ended``
+// is told the final state (null when reading failed).
 export function follow(element, strings, read, ended = () => {}) {
   let failed = 0;
   const tick = async () => {
@@ -24,7 +25,7 @@ export function follow(element, strings, read, ended = () => {}) {
     const state = answer && answer.backfill && answer.backfill.state;
     const going = answer ? state === "running" || state === "waiting" : failed < MAX_FAILED_READS;
     if (going) setTimeout(tick, POLL_MS);
-    else ended();
+    else ended(state || null);
   };
   tick();
 }

@@ -241,8 +241,15 @@ backfill.querySelector("form").addEventListener("submit", async (event) => {
     return;
   }
   backfillProgress.textContent = describe(strings, answer);
-  follow(backfillProgress, strings, readBackfill, () => { button.disabled = false; });
+  follow(backfillProgress, strings, readBackfill, learned);
 });
+
+// A run ended: Start works again, and a finished one shows in the panel (its history, the
+// sender's other addresses) without reopening the message.
+function learned(state) {
+  backfill.querySelector("button").disabled = false;
+  if (state === "done") showItem();
+}
 
 backfill.addEventListener("toggle", async () => {
   if (!backfill.open || backfillProgress.textContent) return;
@@ -251,9 +258,8 @@ backfill.addEventListener("toggle", async () => {
   if (!state) return;
   backfillProgress.textContent = describe(strings, answer);
   if (state !== "running" && state !== "waiting") return;
-  const button = backfill.querySelector("button");
-  button.disabled = true;  // one run at a time; Start again once it ended
-  follow(backfillProgress, strings, readBackfill, () => { button.disabled = false; });
+  backfill.querySelector("button").disabled = true;  // one run at a time; Start once it ended
+  follow(backfillProgress, strings, readBackfill, learned);
 });
 
 Office.onReady(() => {
