@@ -16,7 +16,7 @@ from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database, database_of
 from mailmatrix.customers.facts import VERIFIED, MessageFacts
 from mailmatrix.customers.scoping import forbid_unscoped_statements
-from mailmatrix.mailboxes.backfill import claim_backfill, continue_backfill
+from mailmatrix.mailboxes.backfill import backfill_progress, claim_backfill, continue_backfill
 from mailmatrix.mailboxes.backfill_source import Page
 from mailmatrix.mailboxes.google_grant import GoogleGrants, GoogleOAuthClient
 from mailmatrix.web.backfill import GOOGLE_GRANTS
@@ -228,3 +228,53 @@ def test_the_section_speaks_chinese_for_a_chinese_gmail(app: Flask, google: Goog
     section = learning_section(homepage(app, google, locale="zh-CN"), "zh-CN")
     assert section is not None
     assert paragraphs(section)[1:] == ["<b>完成：共读取 3 封邮件，其中新 3 封。</b>"]
+
+
+# -- once a grant exists: Start runs with it, no consent screen again ---------------------------
+
+def action_buttons(node: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every button that calls our action endpoint: (label, action)."""
+    if isinstance(node, dict):
+        here = [(node["text"], node["onClick"]["action"])] \
+            if "action" in node.get("onClick", {}) else []
+        return here + [found for value in node.values() for found in action_buttons(value)]
+    if isinstance(node, list):
+        return [found for item in node for found in action_buttons(item)]
+    return []
+
+
+def test_with_a_stored_grant_start_runs_again_without_the_consent_screen(
+        app: Flask, google: Google) -> None:
+    from mailmatrix.mailboxes.grants import Sealer, save_grant
+    from mailmatrix.mailboxes.setup import GMAIL
+    from tests.google_fake import GmailService
+    from tests.test_backfill_web import KEY, GoogleTokenEndpoint
+
+    app.config["GRANTS_KEYS"] = KEY
+    endpoint = GoogleTokenEndpoint()
+    app.extensions[GOOGLE_GRANTS] = GoogleGrants(GoogleOAuthClient("id", "secret"), http=endpoint)
+    finished_run(app)
+    save_grant(database_of(app), the_user(app), "google", "1//0g-refresh", Sealer([KEY]))
+    card = homepage(app, google)
+    section = learning_section(card)
+    assert section is not None and link_buttons(section) == []
+    ((label, action),) = action_buttons(section)
+    assert label == "Start" and action["function"] == f"{BASE_URL}/gmail/action"
+    gmail = GmailService((200, {"resultSizeEstimate": 0}))
+    app.extensions[GMAIL].use(gmail.client())
+    token = google.system_token("/gmail/action")
+    answer = app.test_client().post(
+        "/gmail/action", headers={"Authorization": f"Bearer {token}"},
+        json=event(google, parameters={item["key"]: item["value"]
+                                       for item in action["parameters"]}))
+    assert answer.status_code == 200, answer.json
+    (updated,) = cards_in(answer.json)  # the home card again, with the new run's progress
+    texts = card_texts(updated)
+    assert any("messages read" in text for text in texts), texts
+    # The run (a thread) reads Gmail with the stored grant
+    from tests.test_backfill_web import wait_until_settled
+
+    job = wait_until_settled(lambda: backfill_progress(
+        database_of(app), the_user(app), "google").as_json())
+    assert job["state"] == "done"
+    assert endpoint.posts[0]["refresh_token"] == "1//0g-refresh"

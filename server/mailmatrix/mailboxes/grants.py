@@ -83,6 +83,13 @@ def load_grant(database: Database, principal: Principal, provider: str, sealer: 
         return sealer.open(row.sealed) if row is not None else None
 
 
+def has_grant(database: Database, principal: Principal, provider: str) -> bool:
+    """Whether the user gave one (without opening it)."""
+    with database.reading(principal.tenant_id) as session:
+        return session.scalar(_grant_of(principal, provider).with_only_columns(
+            MailboxGrant.id)) is not None
+
+
 def forget_grant(database: Database, principal: Principal, provider: str) -> None:
     def work() -> None:
         with database.session(principal.tenant_id) as session:

@@ -61,17 +61,19 @@ def panel_card(view: PanelView, act: ActionMaker) -> dict[str, Any]:
 
 
 def home_card(language: str, consent_link: str | None = None,
-              backfill: Progress | None = None) -> dict[str, Any]:
+              backfill: Progress | None = None, run_again: dict[str, Any] | None = None
+              ) -> dict[str, Any]:
     """Gmail's homepage (no message open), with "learn from my mailbox": how far a run got,
-    and the link to Google's consent screen that starts one (None: not set up here)."""
+    and Start: the link to Google's consent screen (None: not set up here), or, once the user
+    gave a grant, ``run_again`` (an action that starts a run with it, no consent again)."""
     t = Wording(language)
     learning: list[Widget] = [_paragraph(_escape(t("backfill.explain")))]
     if backfill is not None:
         learning.append(_paragraph(f"<b>{_escape(t.backfill(backfill))}</b>"))
     if consent_link and not is_active(backfill):
+        start = {"action": run_again} if run_again else {"openLink": {"url": consent_link}}
         learning.append({"buttonList": {"buttons": [{
-            "text": visible_text(t("backfill.start")),
-            "onClick": {"openLink": {"url": consent_link}}}]}})
+            "text": visible_text(t("backfill.start")), "onClick": start}]}})
     sections = [{"widgets": [_paragraph(_escape(t("state.open_a_message")))]}]
     if consent_link or backfill is not None:
         sections.append({"header": _escape(t("backfill.title")), "widgets": learning})

@@ -150,12 +150,22 @@ def google_callback() -> tuple[str, int]:
         key = "backfill.wrong_account" if error.code == "wrong_account" else \
             "backfill.not_granted"
         return _page(t, key, None), 403 if error.code == "wrong_account" else 502
-    database = database_of(current_app)
-    start_in_background(database, principal, google_source(
-        database, principal, grants, sealer, current_app.extensions[GMAIL].client.http_factory),
-        months, mx_lookup_of(current_app).known)  # (one active already: its progress shows)
+    start_google_run(principal, months)  # (one active already: its progress shows)
     return _page(t, "backfill.started", url_for("backfill.google_progress",
                                                  state=request.args["state"])), 200
+
+
+def start_google_run(principal: Principal, months: int | None = None) -> Progress | None:
+    """A run from the user's stored Gmail grant (the consent callback, and the card's Start
+    once a grant exists); None when one is active already, or Google is not set up here."""
+    grants = current_app.extensions.get(GOOGLE_GRANTS)
+    if grants is None:
+        return None
+    database = database_of(current_app)
+    sealer = Sealer.from_setting(current_app.config.get("GRANTS_KEYS"))
+    return start_in_background(database, principal, google_source(
+        database, principal, grants, sealer, current_app.extensions[GMAIL].client.http_factory),
+        _months(months), mx_lookup_of(current_app).known)
 
 
 @bp.get("/backfill/google/progress")

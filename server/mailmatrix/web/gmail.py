@@ -38,6 +38,7 @@ from mailmatrix.customers.people_search import search_people
 from mailmatrix.customers.profile import profile
 from mailmatrix.mailboxes.backfill import backfill_progress
 from mailmatrix.mailboxes.gmail import GmailClient, GmailError
+from mailmatrix.mailboxes.grants import GrantsUnavailable, has_grant
 from mailmatrix.mailboxes.setup import GMAIL
 from mailmatrix.panel.actions import ACTIONS, DecisionError, apply_action
 from mailmatrix.panel.cards import (
@@ -49,7 +50,7 @@ from mailmatrix.panel.cards import (
 )
 from mailmatrix.panel.catalog import ui_language
 from mailmatrix.panel.view import build_panel
-from mailmatrix.web.backfill import consent_link
+from mailmatrix.web.backfill import consent_link, start_google_run
 from mailmatrix.web.gmail_actions import ActionSigner, ForgedAction
 from mailmatrix.web.gmail_event import (
     COMPOSE,
@@ -139,8 +140,11 @@ def bad_event(error: BadEvent) -> tuple[Response, int]:
 # -- cards ------------------------------------------------------------------------------------
 
 def _home_card(call: _Call) -> dict[str, Any]:
-    return home_card(call.language, consent_link(call.principal), backfill_progress(
-        database_of(current_app), call.principal, "google"))
+    database = database_of(current_app)
+    granted = has_grant(database, call.principal, "google")
+    return home_card(call.language, consent_link(call.principal),
+                     backfill_progress(database, call.principal, "google"),
+                     run_again=call.act("backfill") if granted else None)
 
 
 def _message_card(call: _Call) -> dict[str, Any]:
@@ -253,8 +257,18 @@ def _refresh(call: _Call, values: dict[str, Any]) -> Response:
     return _update(_message_card(call))
 
 
+def _backfill(call: _Call, values: dict[str, Any]) -> Response:
+    """Start on the home card once a grant exists: a run with it, and the card with its
+    progress (Refresh by reopening; a card is not updated by itself)."""
+    try:
+        start_google_run(call.principal)
+    except GrantsUnavailable as error:
+        return _notify(str(error))
+    return _update(_home_card(call))
+
+
 _OTHER_HANDLERS = {"search": _search, "reply": _reply, "swap": _swap, "greeting": _greeting,
-                   "refresh": _refresh}
+                   "refresh": _refresh, "backfill": _backfill}
 
 
 # -- verification and answers -----------------------------------------------------------------

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 SALT = "mailmatrix.gmail-action"
 MAX_AGE = 12 * 3600  # seconds: a card left open over a working day still works
 HANDLERS = frozenset({"confirm", "reject", "unlink", "pin", "unpin", "note", "delete-note",
-                      "search", "reply", "swap", "greeting", "refresh"})
+                      "search", "reply", "swap", "greeting", "refresh", "backfill"})
 
 
 class ForgedAction(ValueError):
