@@ -278,3 +278,26 @@ def test_with_a_stored_grant_start_runs_again_without_the_consent_screen(
         database_of(app), the_user(app), "google").as_json())
     assert job["state"] == "done"
     assert endpoint.posts[0]["refresh_token"] == "1//0g-refresh"
+
+
+def test_after_a_failed_grant_start_goes_through_the_consent_screen_again(
+        app: Flask, google: Google) -> None:
+    from mailmatrix.mailboxes.backfill_source import ConsentNeeded
+    from mailmatrix.mailboxes.grants import Sealer, save_grant
+
+    class Revoked:
+        provider = "google"
+
+        def page(self, since: datetime, cursor: str | None) -> Page:
+            raise ConsentNeeded("Google refused: invalid_grant")
+
+    with_google_consent(app)
+    database, principal = database_of(app), the_user(app)
+    save_grant(database, principal, "google", "1//0g-revoked", Sealer(["k" * 40]))
+    claimed = claim_backfill(database, principal, "google", 6, datetime.now(UTC))
+    assert claimed is not None
+    assert continue_backfill(database, principal, Revoked(), claimed).state == "failed"
+    section = learning_section(homepage(app, google))
+    assert section is not None and action_buttons(section) == []
+    ((label, url),) = link_buttons(section)
+    assert label == "Start" and url.startswith(CONNECT)

@@ -141,10 +141,12 @@ def bad_event(error: BadEvent) -> tuple[Response, int]:
 
 def _home_card(call: _Call) -> dict[str, Any]:
     database = database_of(current_app)
-    granted = has_grant(database, call.principal, "google")
-    return home_card(call.language, consent_link(call.principal),
-                     backfill_progress(database, call.principal, "google"),
-                     run_again=call.act("backfill") if granted else None)
+    progress = backfill_progress(database, call.principal, "google")
+    # A grant that failed (revoked, expired) is connected again through Google's consent
+    usable = has_grant(database, call.principal, "google") and (
+        progress is None or progress.state != "failed")
+    return home_card(call.language, consent_link(call.principal), progress,
+                     run_again=call.act("backfill") if usable else None)
 
 
 def _message_card(call: _Call) -> dict[str, Any]:
