@@ -49,6 +49,20 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
+def demo_app(tmp_path: Path) -> Flask:
+    """The demo (``mailmatrix demo``): demo sign-in, the rep's mailbox seeded."""
+    from mailmatrix.customers.db import database_of
+    from mailmatrix.web.demo_mailbox import seed_demo
+
+    found = create_app({"TESTING": True, "SECRET_KEY": "test", "DEMO_MODE": True,
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"})
+    database_of(found).upgrade()
+    seed_demo(database_of(found))
+    seed_demo(database_of(found))  # starting the demo twice changes nothing
+    return found
+
+
+@pytest.fixture
 def shared_data() -> Path:
     require_or_skip(SHARED_DATA.is_dir(), f"peer data sets not found at {SHARED_DATA}")
     return SHARED_DATA

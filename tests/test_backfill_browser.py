@@ -20,7 +20,6 @@ from mailmatrix.auth.demo import demo_principal_of
 from mailmatrix.customers.db import Database, database_of
 from mailmatrix.customers.models import Address
 from mailmatrix.web.demo_archive import BUYERS, MESSAGES, DemoArchiveSource
-from mailmatrix.web.demo_mailbox import seed_demo
 from tests.browser import chromium_page, live_server, save_screenshot, wait_until
 
 DONE_ALL = f"Done: {MESSAGES} messages read, {MESSAGES} of them new."
@@ -40,15 +39,6 @@ document.addEventListener("DOMContentLoaded", () => {
   }).observe(shown, { childList: true, characterData: true, subtree: true });
 });
 """
-
-
-@pytest.fixture
-def demo_app(tmp_path: Path) -> Flask:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DEMO_MODE": True,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"})
-    database_of(app).upgrade()
-    seed_demo(database_of(app))
-    return app
 
 
 def addresses_of_the_demo_user(database: Database) -> set[str]:

@@ -5,23 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from flask import Flask
 
 from mailmatrix import create_app
-from mailmatrix.customers.db import database_of
-from mailmatrix.web.demo_mailbox import INBOX, seed_demo
+from mailmatrix.web.demo_mailbox import INBOX
 from tests.browser import chromium_page, live_server, save_screenshot
-
-
-@pytest.fixture
-def demo_app(tmp_path: Path) -> Flask:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DEMO_MODE": True,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"})
-    database_of(app).upgrade()
-    seed_demo(database_of(app))
-    seed_demo(database_of(app))  # starting the demo twice changes nothing
-    return app
 
 
 def index_of(subject_start: str) -> int:
