@@ -16,6 +16,7 @@ from sqlalchemy import ARRAY, DateTime, Integer, bindparam, case, func, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from mailmatrix.customers.bulk_insert import SMALL_BATCH
 from mailmatrix.customers.models import Address, AddressForm
 
 _ADDRESSES = Address.__table__
@@ -47,9 +48,6 @@ def add_to_forms(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]
         "count": _FORMS.c.count + given["n"],
         "first_seen": _earlier(_FORMS.c.first_seen, given["first"]),
         "last_seen": _later(_FORMS.c.last_seen, given["last"])})
-
-
-SMALL_BATCH = 50  # rows: fewer go by the prebuilt per-row statement (the panel's one message)
 
 
 def _apply(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]], table: Any,

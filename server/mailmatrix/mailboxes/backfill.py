@@ -136,10 +136,11 @@ def _read_pages(database: Database, principal: Principal, source: BackfillSource
                 now: Callable[[], datetime]) -> Progress:
     report, statistics = on_progress, LoadStatistics(database)
     report(job)
-    waits = 0
+    # Where the claimed job stands; from then on this run is the one that moves it
+    cursor, waits = _cursor(database, principal, source.provider), 0
     while True:
         try:
-            page = source.page(job.since, _cursor(database, principal, source.provider))
+            page = source.page(job.since, cursor)
         except (Throttled, SourceUnavailable) as busy:
             waits += 1
             # Given up for now after many waits in a row: stopped, so a new run may resume
@@ -167,19 +168,20 @@ def _read_pages(database: Database, principal: Principal, source: BackfillSource
         report(job)
         if page.cursor is None:
             return job
+        cursor = page.cursor
 
 
 def backfill_progress(database: Database, principal: Principal, provider: str
                       ) -> Progress | None:
-    with database.session(principal.tenant_id) as session:
+    with database.reading(principal.tenant_id) as session:
         row = session.scalars(_job_of(principal, provider)).first()
         return _progress(row) if row is not None else None
 
 
 def _cursor(database: Database, principal: Principal, provider: str) -> str | None:
-    with database.session(principal.tenant_id) as session:
-        row = session.scalars(_job_of(principal, provider)).one()
-        return row.cursor
+    with database.reading(principal.tenant_id) as session:
+        return session.scalars(_job_of(principal, provider).with_only_columns(
+            BackfillJob.cursor)).one()
 
 
 def _record(database: Database, principal: Principal, provider: str, moment: datetime, *,

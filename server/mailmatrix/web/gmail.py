@@ -140,12 +140,12 @@ def bad_event(error: BadEvent) -> tuple[Response, int]:
 # -- cards ------------------------------------------------------------------------------------
 
 def _home_card(call: _Call) -> dict[str, Any]:
-    database = database_of(current_app)
+    database, link = database_of(current_app), consent_link(call.principal)
     progress = backfill_progress(database, call.principal, "google")
     # A grant that failed (revoked, expired) is connected again through Google's consent
-    usable = has_grant(database, call.principal, "google") and (
-        progress is None or progress.state != "failed")
-    return home_card(call.language, consent_link(call.principal), progress,
+    usable = link is not None and (progress is None or progress.state != "failed") and \
+        has_grant(database, call.principal, "google")
+    return home_card(call.language, link, progress,
                      run_again=call.act("backfill") if usable else None)
 
 
