@@ -155,9 +155,11 @@ def upgrade_command(revision: str) -> None:
                f"is at {revision}")
 
 
+def stored_utc(moment: datetime) -> datetime:
+    """A stored moment, aware: SQLite hands back naive datetimes; everything we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def iso_utc(moment: datetime | None) -> str | None:
-    """A stored moment as ISO 8601. SQLite hands back naive datetimes; everything we store is
-    UTC."""
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    """A stored moment as ISO 8601."""
+    return None if moment is None else stored_utc(moment).isoformat()

@@ -35,7 +35,7 @@ from mailmatrix.customers.address_rows import (
 from mailmatrix.customers.authresults import DEFAULT_AUTHSERV_IDS, AuthVerdict, receiving_verdict
 from mailmatrix.customers.bulk_insert import insert_rows
 from mailmatrix.customers.counters import add_to_addresses, add_to_forms
-from mailmatrix.customers.db import Database
+from mailmatrix.customers.db import Database, stored_utc
 from mailmatrix.customers.domain_joins import suggest_domain_joins
 from mailmatrix.customers.facts import VERIFIED, MessageFacts
 from mailmatrix.customers.first_sight import link_first_sight
@@ -400,7 +400,7 @@ class _Batch:
         last = state.signature_read_at
         if last is None:
             return True
-        return _as_utc(last) < self.now - SIGNATURE_REREAD
+        return stored_utc(last) < self.now - SIGNATURE_REREAD
 
     def _row(self, state: AddressState) -> Address:
         row = self.session.get(Address, state.id)
@@ -450,10 +450,6 @@ class _Batch:
                     unverified.add(row.message_key)
         return known, unverified
 
-
-def _as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _tenant_context(session: Session, principal: Principal

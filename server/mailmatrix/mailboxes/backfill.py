@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.auth.principal import Principal
-from mailmatrix.customers.db import Database
+from mailmatrix.customers.db import Database, stored_utc
 from mailmatrix.customers.load_statistics import LoadStatistics
 from mailmatrix.customers.models import BackfillJob
 from mailmatrix.customers.observe import observe_many
@@ -94,7 +94,7 @@ def claim_backfill(database: Database, principal: Principal, provider: str, mont
             row = session.scalars(_job_of(principal, provider).with_for_update()).one()
             if row.state != CLAIMED and is_active(_progress(row), moment):
                 return None
-            other_span = abs((_utc(row.since) - since).total_seconds()) > 2 * 86400
+            other_span = abs((stored_utc(row.since) - since).total_seconds()) > 2 * 86400
             if row.state == DONE or other_span:
                 row.since, row.cursor, row.read, row.new = since, None, 0, 0
                 row.estimated_total, row.started_at = None, moment
@@ -210,10 +210,6 @@ def _job_of(principal: Principal, provider: str):  # type: ignore[no-untyped-def
 
 
 def _progress(row: BackfillJob) -> Progress:
-    return Progress(row.provider, row.state, _utc(row.since), row.read, row.new,
-                    row.estimated_total, row.detail, _utc(row.updated_at))
+    return Progress(row.provider, row.state, stored_utc(row.since), row.read, row.new,
+                    row.estimated_total, row.detail, stored_utc(row.updated_at))
 
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
