@@ -19,15 +19,9 @@ from mailmatrix.customers.db import database_of
 from mailmatrix.customers.errors import DecisionError, NotFound
 from mailmatrix.customers.users import operator_principal
 from mailmatrix.mailboxes.backfill import MAX_MONTHS, Progress, run_backfill
-from mailmatrix.mailboxes.backfill_runs import google_source, microsoft_source
-from mailmatrix.mailboxes.backfill_source import (
-    BackfillSource,
-    ConsentNeeded,
-    SourceUnavailable,
-)
+from mailmatrix.mailboxes.backfill_runs import app_only_source, google_source, microsoft_source
+from mailmatrix.mailboxes.backfill_source import BackfillSource
 from mailmatrix.mailboxes.grants import GrantsUnavailable, Sealer
-from mailmatrix.mailboxes.graph_backfill import GraphBackfillSource
-from mailmatrix.mailboxes.on_behalf_of import GraphAccessError, OnBehalfOf
 from mailmatrix.mailboxes.setup import GMAIL, GOOGLE_GRANTS, GRAPH, ON_BEHALF_OF
 
 
@@ -80,7 +74,8 @@ def _source(principal: Principal, provider: str, entra_tenant: str | None) -> Ba
         raise click.ClickException("set MAILMATRIX_ENTRA_CLIENT_ID and "
                                    "MAILMATRIX_ENTRA_CLIENT_SECRET")
     if provider == "microsoft" and entra_tenant:
-        return _app_only_source(exchange, entra_tenant, principal.email)
+        return app_only_source(exchange, entra_tenant, principal.email,
+                               current_app.extensions[GRAPH])
     sealer = Sealer.from_setting(current_app.config.get("GRANTS_KEYS"))
     if provider == "microsoft":
         return microsoft_source(database, principal, exchange, sealer,
@@ -91,16 +86,3 @@ def _source(principal: Principal, provider: str, entra_tenant: str | None) -> Ba
                                    "MAILMATRIX_GOOGLE_OAUTH_CLIENT_SECRET")
     return google_source(database, principal, grants, sealer,
                          current_app.extensions[GMAIL].client.http_factory)
-
-
-def _app_only_source(exchange: OnBehalfOf, entra_tenant: str, email: str
-                     ) -> GraphBackfillSource:
-    def token() -> str:
-        try:
-            return exchange.application_token(entra_tenant)
-        except GraphAccessError as error:
-            if error.code == "unavailable":
-                raise SourceUnavailable(error.message) from None
-            raise ConsentNeeded(error.message) from None
-
-    return GraphBackfillSource(token, current_app.extensions[GRAPH], mailbox=f"users/{email}")

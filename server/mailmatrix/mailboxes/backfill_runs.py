@@ -20,7 +20,7 @@ from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
 from mailmatrix.mailboxes.backfill import Progress, claim_backfill, continue_backfill
-from mailmatrix.mailboxes.backfill_source import BackfillSource, ConsentNeeded, SourceUnavailable
+from mailmatrix.mailboxes.backfill_source import BackfillSource, ConsentNeeded, sign_in_failure
 from mailmatrix.mailboxes.gmail_backfill import GmailBackfillSource
 from mailmatrix.mailboxes.google_grant import GoogleGrantError, GoogleGrants
 from mailmatrix.mailboxes.grants import Sealer, load_grant, save_grant
@@ -63,15 +63,27 @@ def microsoft_source(database: Database, principal: Principal, exchange: OnBehal
             access, cache = exchange.token_from_grant(grant["cache"], grant["tid"],
                                                       grant["oid"])
         except GraphAccessError as error:
-            if error.code == "unavailable":
-                raise SourceUnavailable(error.message) from None
-            raise ConsentNeeded(error.message) from None
+            raise sign_in_failure(error.code, error.message) from None
         if cache != grant["cache"]:
             save_grant(database, principal, "microsoft",
                        json.dumps({**grant, "cache": cache}), sealer)
         return access
 
     return GraphBackfillSource(token, graph)
+
+
+def app_only_source(exchange: OnBehalfOf, entra_tenant: str, email: str,
+                    graph: GraphClient | None = None) -> GraphBackfillSource:
+    """Graph with the app's own token (admin-consented ``Mail.Read``), the user's mailbox
+    named by address."""
+
+    def token() -> str:
+        try:
+            return exchange.application_token(entra_tenant)
+        except GraphAccessError as error:
+            raise sign_in_failure(error.code, error.message) from None
+
+    return GraphBackfillSource(token, graph, mailbox=f"users/{email}")
 
 
 def save_microsoft_grant(database: Database, principal: Principal, exchange: OnBehalfOf,
@@ -98,9 +110,7 @@ def google_source(database: Database, principal: Principal, grants: GoogleGrants
         try:
             access = grants.access_token(refresh)
         except GoogleGrantError as error:
-            if error.code == "unavailable":
-                raise SourceUnavailable(error.message) from None
-            raise ConsentNeeded(error.message) from None
+            raise sign_in_failure(error.code, error.message) from None
         held["token"] = (refresh, access, clock() + GOOGLE_TOKEN_SECONDS)
         return access
 

@@ -38,6 +38,12 @@ class SourceUnavailable(Exception):
     """The provider could not be reached or answered nonsense: try again later."""
 
 
+def sign_in_failure(code: str, message: str) -> Exception:
+    """A token that could not be had, as a backfill sees it: the sign-in service unreachable
+    ("unavailable") is tried again later; anything else needs the user to connect again."""
+    return SourceUnavailable(message) if code == "unavailable" else ConsentNeeded(message)
+
+
 class BackfillSource(Protocol):
     provider: str  # "microsoft" | "google"
 
