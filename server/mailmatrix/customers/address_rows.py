@@ -108,6 +108,14 @@ def form_ids(session: Session, tenant_id: int, forms: dict[str, tuple[int, str |
     return found, missing
 
 
+def known_canonicals(session: Session, tenant_id: int, canonicals: Sequence[str]) -> set[str]:
+    """Which of these canonical forms the tenant has seen (one query)."""
+    if not canonicals:
+        return set()
+    return set(session.scalars(select(Address.canonical).where(
+        Address.tenant_id == tenant_id, Address.canonical.in_(list(canonicals)))))
+
+
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]

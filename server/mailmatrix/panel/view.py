@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from mailmatrix.auth.principal import Principal
+from mailmatrix.customers.address_rows import known_canonicals
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.message_read import Seen, read_message
@@ -23,7 +24,7 @@ from mailmatrix.panel.catalog import ui_language
 from mailmatrix.tone.cautions import LOCAL_TIME, Caution, local_time_caution
 from mailmatrix.tone.hint import MessageForTone, ToneHint, tone_hint
 
-MAX_OTHERS = 5  # other participants profiled; a mailing list's hundred are not the point
+MAX_OTHERS = 5  # other participants shown; a mailing list's hundred are not the point
 SUSPICIOUS = ("lookalike", "dmarc", "bank-details", "display-name")  # warning kinds
 
 
@@ -78,8 +79,9 @@ def build_panel(database: Database, principal: Principal, facts: MessageFacts, *
     else:
         about = next((item for item in external if item.role in ("to", "cc")), None)
     subject = profile(database, principal, about.parsed.addr_spec) if about else None
-    rest = [item for item in external if about is None or item.canonical != about.canonical]
-    others = tuple(_participant(database, principal, item) for item in rest[:MAX_OTHERS])
+    rest = [item for item in external
+            if about is None or item.canonical != about.canonical][:MAX_OTHERS]
+    others = _participants(database, principal, rest)
     # A draft's body is the user's words above the quoted thread: its tone is theirs to find
     # from the thread, and the greeting is for the recipient.
     tone = _tone(about, facts, body, subject, principal, moment, draft) \
@@ -99,10 +101,18 @@ def is_suspicious(found: Profile) -> bool:
     return any(warning.kind in SUSPICIOUS for warning in found.warnings)
 
 
-def _participant(database: Database, principal: Principal, item: Seen) -> Participant:
-    found = profile(database, principal, item.parsed.addr_spec)
-    return Participant(address=item.parsed.addr_spec, name=item.display_name, role=item.role,
-                       known=found.known, kind=str(found.classification.get("kind") or ""))
+def _participants(database: Database, principal: Principal, seen: list[Seen]
+                  ) -> tuple[Participant, ...]:
+    """The other participants: whether each is known (one query for all of them, not a
+    profile each) and what kind of address it is (already classified when read)."""
+    if not seen:
+        return ()
+    with database.reading(principal.tenant_id) as session:
+        known = known_canonicals(session, principal.tenant_id,
+                                 [item.canonical for item in seen])
+    return tuple(Participant(address=item.parsed.addr_spec, name=item.display_name,
+                             role=item.role, known=item.canonical in known,
+                             kind=item.report.kind or "") for item in seen)
 
 
 def _tone(about: Seen, facts: MessageFacts, body: str, subject: Profile | None,
