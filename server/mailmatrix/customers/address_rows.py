@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from mailmatrix.addresses.classify import AddressReport, domain_facts
 from mailmatrix.addresses.parse import ParsedAddress
 from mailmatrix.customers.models import Address, AddressForm, Person
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 from mailmatrix.customers.upsert import get_or_create, insert_missing
 
 CHUNK = 500  # values per IN (...) list: well inside SQLite's and PostgreSQL's limits
@@ -88,7 +89,7 @@ def address_states(session: Session, tenant_id: int,
     learned = [(states[canonical], hosting) for canonical, (_, report) in wanted.items()
                if (hosting := _known_hosting(report)) and states[canonical].hosting != hosting]
     if learned:
-        session.execute(_SET_HOSTING, [{"tenant": tenant_id, "row": state.id, "hosting": hosting}
+        run_bound(session, _SET_HOSTING, [{"tenant": tenant_id, "row": state.id, "hosting": hosting}
                                        for state, hosting in learned])
         for state, hosting in learned:
             state.hosting = hosting
@@ -112,8 +113,8 @@ def known_canonicals(session: Session, tenant_id: int, canonicals: Sequence[str]
     """Which of these canonical forms the tenant has seen (one query)."""
     if not canonicals:
         return set()
-    return set(session.scalars(select(Address.canonical).where(
-        Address.tenant_id == tenant_id, Address.canonical.in_(list(canonicals)))))
+    return set(run_bound(session, _KNOWN_CANONICALS, {
+        "tenant": tenant_id, "canonicals": list(canonicals)}).scalars())
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -124,14 +125,7 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 def _load(session: Session, tenant_id: int, canonicals: list[str]) -> dict[str, AddressState]:
     states: dict[str, AddressState] = {}
     for part in chunks(canonicals):
-        rows = session.execute(
-            select(Address.id, Address.canonical, Address.kind, Address.registrable_domain,
-                   Address.person_id, Address.company_id, Address.link_rule, Address.hosting,
-                   Address.signature_read_at, Person.names)
-            .outerjoin(Person, (Person.id == Address.person_id)
-                       & (Person.tenant_id == tenant_id))
-            .where(Address.tenant_id == tenant_id, Address.canonical.in_(part)))
-        for row in rows:
+        for row in run_bound(session, _STATES, {"tenant": tenant_id, "canonicals": part}):
             *columns, names = row
             states[row.canonical] = AddressState(*columns, names=list(names or []))
     return states
@@ -140,8 +134,7 @@ def _load(session: Session, tenant_id: int, canonicals: list[str]) -> dict[str, 
 def _form_ids(session: Session, tenant_id: int, raws: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for part in chunks(raws):
-        found.update(session.execute(select(AddressForm.raw, AddressForm.id).where(
-            AddressForm.tenant_id == tenant_id, AddressForm.raw.in_(part))).all())
+        found.update(run_bound(session, _FORM_IDS, {"tenant": tenant_id, "raws": part}).all())
     return found
 
 
@@ -150,7 +143,21 @@ def _known_hosting(report: AddressReport) -> str | None:
 
 
 _ADDRESSES = Address.__table__
-_SET_HOSTING = (update(_ADDRESSES)
-                .where(_ADDRESSES.c.tenant_id == bindparam("tenant"),
-                       _ADDRESSES.c.id == bindparam("row"))
-                .values(hosting=bindparam("hosting")))
+_SET_HOSTING = tenant_bound(update(_ADDRESSES)
+                            .where(_ADDRESSES.c.tenant_id == bindparam("tenant"),
+                                   _ADDRESSES.c.id == bindparam("row"))
+                            .values(hosting=bindparam("hosting")))
+_STATES = tenant_bound(
+    select(Address.id, Address.canonical, Address.kind, Address.registrable_domain,
+           Address.person_id, Address.company_id, Address.link_rule, Address.hosting,
+           Address.signature_read_at, Person.names)
+    .outerjoin(Person, (Person.id == Address.person_id)
+               & (Person.tenant_id == bindparam("tenant")))
+    .where(Address.tenant_id == bindparam("tenant"),
+           Address.canonical.in_(bindparam("canonicals", expanding=True))))
+_KNOWN_CANONICALS = tenant_bound(select(Address.canonical).where(
+    Address.tenant_id == bindparam("tenant"),
+    Address.canonical.in_(bindparam("canonicals", expanding=True))))
+_FORM_IDS = tenant_bound(select(AddressForm.raw, AddressForm.id).where(
+    AddressForm.tenant_id == bindparam("tenant"),
+    AddressForm.raw.in_(bindparam("raws", expanding=True))))

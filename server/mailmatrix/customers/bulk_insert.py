@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ARRAY, JSON, Text, bindparam, cast, func, insert, select
 from sqlalchemy.orm import Session
+
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 
 # Rows: fewer go by executemany of a plain statement (the panel's one message), because
 # building the array statement costs more than it saves (counters.py uses it too)
@@ -28,12 +31,9 @@ def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]],
     if not rows:
         return []
     if len(rows) <= SMALL_BATCH or session.get_bind().dialect.name != "postgresql":
-        statement = insert(table)
-        if returning:  # SQLAlchemy's insertmanyvalues: one statement per batch of rows
-            statement = statement.returning(*(table.c[name] for name in returning))
-            return list(session.execute(statement, list(rows)))
-        session.execute(statement, list(rows))
-        return []
+        # With RETURNING, SQLAlchemy's insertmanyvalues: one statement per batch of rows
+        found = run_bound(session, _plain_insert(table, tuple(returning)), list(rows))
+        return list(found) if returning else []
     names = list(rows[0])
     arrays = []
     for name in names:
@@ -51,3 +51,13 @@ def insert_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]],
         session.execute(statement)
         return []
     return list(session.execute(statement.returning(*(table.c[name] for name in returning))))
+
+
+@cache
+def _plain_insert(table: Any, returning: tuple[str, ...]) -> Any:
+    """``INSERT INTO table`` (returning those columns), built once: building one costs about as
+    much as running it for the panel's one message."""
+    statement = insert(table)
+    if returning:
+        statement = statement.returning(*(table.c[name] for name in returning))
+    return tenant_bound(statement)

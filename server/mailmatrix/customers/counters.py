@@ -18,6 +18,7 @@ from sqlalchemy.sql import ColumnElement
 
 from mailmatrix.customers.bulk_insert import SMALL_BATCH
 from mailmatrix.customers.models import Address, AddressForm
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 
 _ADDRESSES = Address.__table__
 _FORMS = AddressForm.__table__
@@ -55,8 +56,8 @@ def _apply(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]], tab
     if not rows:
         return
     if len(rows) <= SMALL_BATCH or session.get_bind().dialect.name != "postgresql":
-        session.execute(_per_row(table, fields, changes),
-                        [{"tenant": tenant_id, **row} for row in rows])
+        run_bound(session, _per_row(table, fields, changes),
+                  [{"tenant": tenant_id, **row} for row in rows])
         return
     # One array per field, unnested into rows: a handful of parameters however many rows
     kinds = {"row": Integer(), **fields}
@@ -75,9 +76,9 @@ def _per_row(table: Any, fields: dict[str, Any], changes: Any) -> Any:
     """The per-row UPDATE of ``table``, built once (building one costs about as much as
     running it for one row)."""
     if table.name not in _PER_ROW:
-        _PER_ROW[table.name] = update(table).where(
+        _PER_ROW[table.name] = tenant_bound(update(table).where(
             table.c.tenant_id == bindparam("tenant"), table.c.id == bindparam("row")).values(
-            changes({name: bindparam(name, type_=kind) for name, kind in fields.items()}))
+            changes({name: bindparam(name, type_=kind) for name, kind in fields.items()})))
     return _PER_ROW[table.name]
 
 

@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.customers.address_rows import chunks
 from mailmatrix.customers.models import Address, Company, DomainSuggestion, Person
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 from mailmatrix.customers.upsert import insert_missing
 
 
@@ -25,14 +26,8 @@ def suggest_domain_joins(session: Session, person_ids: Iterable[int], now: datet
     for part in chunks(sorted(set(person_ids))):
         seen: dict[int, dict[int, str]] = defaultdict(dict)  # person -> company -> a domain
         home: dict[int, tuple[int | None, str]] = {}
-        for person, home_company, name, company, domain in session.execute(
-                select(Address.person_id, Person.company_id, Person.display_name,
-                       Address.company_id, Address.registrable_domain)
-                .join(Person, (Person.id == Address.person_id)
-                      & (Person.tenant_id == tenant_id))
-                .where(Address.tenant_id == tenant_id, Address.person_id.in_(part),
-                       Address.company_id.is_not(None), Address.kind == "corporate")
-                .order_by(Address.id)):
+        for person, home_company, name, company, domain in run_bound(
+                session, _COMPANIES_OF_PERSONS, {"tenant": tenant_id, "ids": list(part)}):
             seen[person].setdefault(company, domain)
             home[person] = (home_company, name)
         offers = []
@@ -56,5 +51,18 @@ def suggest_domain_joins(session: Session, person_ids: Iterable[int], now: datet
 
 
 def _company_names(session: Session, tenant_id: int, ids: list[int]) -> dict[int, str]:
-    return dict(session.execute(select(Company.id, Company.name).where(
-        Company.tenant_id == tenant_id, Company.id.in_(ids))).all())
+    return dict(run_bound(session, _COMPANY_NAMES, {"tenant": tenant_id, "ids": ids}).all())
+
+
+# Built once: building a statement costs about as much as running it
+_COMPANIES_OF_PERSONS = tenant_bound(
+    select(Address.person_id, Person.company_id, Person.display_name, Address.company_id,
+           Address.registrable_domain)
+    .join(Person, (Person.id == Address.person_id)
+          & (Person.tenant_id == bindparam("tenant")))
+    .where(Address.tenant_id == bindparam("tenant"),
+           Address.person_id.in_(bindparam("ids", expanding=True)),
+           Address.company_id.is_not(None), Address.kind == "corporate")
+    .order_by(Address.id))
+_COMPANY_NAMES = tenant_bound(select(Company.id, Company.name).where(
+    Company.tenant_id == bindparam("tenant"), Company.id.in_(bindparam("ids", expanding=True))))

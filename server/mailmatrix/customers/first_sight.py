@@ -28,6 +28,7 @@ from mailmatrix.customers.lookalikes import customer_domain_index, remember_cust
 from mailmatrix.customers.models import Address, Company, CompanyDomain, Person
 from mailmatrix.customers.name_key import name_key
 from mailmatrix.customers.same_name import suggest_same_names
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 from mailmatrix.customers.upsert import insert_missing
 
 
@@ -74,14 +75,14 @@ def _attach_companies(session: Session, tenant_id: int, states: Sequence[Address
     joining = [(state, owners[state.registrable_domain or ""]) for state in homeless
                if state.registrable_domain in owners]
     if joining:
-        session.execute(_SET_COMPANY, [{"tenant": tenant_id, "row": state.id, "company": company}
+        run_bound(session, _SET_COMPANY, [{"tenant": tenant_id, "row": state.id, "company": company}
                                        for state, company in joining])
         for state, company in joining:
             state.company_id = company
         employed = [{"tenant": tenant_id, "row": state.person_id, "company": company}
                     for state, company in joining if state.person_id is not None]
         if employed:  # known people whose domain has only now become a customer's
-            session.execute(_SET_PERSON_COMPANY, employed)
+            run_bound(session, _SET_PERSON_COMPANY, employed)
     return {company for _, company in joining}
 
 
@@ -145,7 +146,7 @@ def _new_persons(session: Session, tenant_id: int, states: list[AddressState],
     made = session.execute(
         insert(Person.__table__).returning(Person.__table__.c.id, sort_by_parameter_order=True),
         rows).scalars().all()
-    session.execute(_SET_PERSON, [{"tenant": tenant_id, "row": state.id, "person": person}
+    run_bound(session, _SET_PERSON, [{"tenant": tenant_id, "row": state.id, "person": person}
                                   for state, person in zip(states, made, strict=True)])
     for state, person, row in zip(states, made, rows, strict=True):
         state.person_id, state.link_rule, state.names = person, "first-seen", row["names"]
@@ -163,17 +164,18 @@ class _NewPerson:
 
 
 _ADDRESSES = Address.__table__
-_SET_COMPANY = (update(_ADDRESSES)
-                .where(_ADDRESSES.c.tenant_id == bindparam("tenant"),
-                       _ADDRESSES.c.id == bindparam("row"))
-                .values(company_id=bindparam("company")))
+_SET_COMPANY = tenant_bound(update(_ADDRESSES)
+                            .where(_ADDRESSES.c.tenant_id == bindparam("tenant"),
+                                   _ADDRESSES.c.id == bindparam("row"))
+                            .values(company_id=bindparam("company")))
 _PERSONS = Person.__table__
-_SET_PERSON_COMPANY = (update(_PERSONS)
-                       .where(_PERSONS.c.tenant_id == bindparam("tenant"),
-                              _PERSONS.c.id == bindparam("row"), _PERSONS.c.company_id.is_(None))
-                       .values(company_id=bindparam("company")))
-_SET_PERSON = (update(_ADDRESSES)
-               .where(_ADDRESSES.c.tenant_id == bindparam("tenant"),
-                      _ADDRESSES.c.id == bindparam("row"))
-               .values(person_id=bindparam("person"), link_state="auto",
-                       link_rule="first-seen"))
+_SET_PERSON_COMPANY = tenant_bound(
+    update(_PERSONS)
+    .where(_PERSONS.c.tenant_id == bindparam("tenant"), _PERSONS.c.id == bindparam("row"),
+           _PERSONS.c.company_id.is_(None))
+    .values(company_id=bindparam("company")))
+_SET_PERSON = tenant_bound(update(_ADDRESSES)
+                           .where(_ADDRESSES.c.tenant_id == bindparam("tenant"),
+                                  _ADDRESSES.c.id == bindparam("row"))
+                           .values(person_id=bindparam("person"), link_state="auto",
+                                   link_rule="first-seen"))

@@ -46,15 +46,12 @@ from mailmatrix.customers.upsert import insert_missing
 PLUS_ADDRESSING_HOSTS = frozenset({GOOGLE_WORKSPACE, MICROSOFT_365})
 
 
-def remember_name(session: Session, row: Address, display_name: str, now: datetime
-                  ) -> int | None:
+def remember_name(session: Session, row: Address, display_name: str, now: datetime) -> None:
     """A known address under a display name its person was not known by: remember the name,
-    and offer the persons already known by it (``same-name``). Returns the person touched."""
+    and offer the persons already known by it (``same-name``)."""
     person = session.get(Person, row.person_id) if row.person_id else None
-    if person is None or not _remember_name(person, display_name, now):
-        return None
-    suggest_same_names(session, [(row, person)], now)
-    return person.id
+    if person is not None and _remember_name(person, display_name, now):
+        suggest_same_names(session, [(row, person)], now)
 
 
 def signature_is_evidence(signature: SignatureFacts) -> bool:

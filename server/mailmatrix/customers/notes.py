@@ -14,6 +14,7 @@ from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
 from mailmatrix.customers.errors import DecisionError, NotFound
 from mailmatrix.customers.models import Company, Note, Person, User
+from mailmatrix.customers.scoping import tenant_bound
 
 MAX_NOTE = 2000  # characters: a note, not a document
 VISIBILITIES = ("team", "private")
@@ -99,9 +100,9 @@ def _visible(note: Note, principal: Principal) -> bool:
 
 
 # Built once: building it per profile cost about as much as running it
-_NOTES_ABOUT = (
+_NOTES_ABOUT = tenant_bound(
     select(Note, User.display_name, User.email)
-    .join(User, User.id == Note.author_user_id)
+    .join(User, (User.id == Note.author_user_id) & (User.tenant_id == bindparam("tenant")))
     .where(Note.tenant_id == bindparam("tenant"),
            or_(Note.person_id == bindparam("person"), Note.company_id == bindparam("company")),
            or_(Note.visibility == "team", Note.author_user_id == bindparam("user")))

@@ -15,8 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, String, any_, bindparam, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    String,
+    any_,
+    bindparam,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,6 +59,7 @@ from mailmatrix.customers.models import (
     Tenant,
     TenantDomain,
 )
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 from mailmatrix.customers.summaries import update_customer_types, update_primaries
 from mailmatrix.customers.upsert import insert_missing
 
@@ -216,7 +228,7 @@ class _Batch:
             (item.parsed, item.report) for plan in plans for item in (plan.sender, plan.reply_to)
             if item is not None], self.now))
         self._first_sight(plans)
-        session.execute(_VERIFIED, [{
+        run_bound(session, _VERIFIED, [{
             "tenant": tenant_id, "row": plan.observation_id, "result": plan.verdict.result,
             "details": {**plan.verdict.methods, "reason": plan.verdict.reason},
             "offset": plan.message.utc_offset_minutes,
@@ -234,7 +246,7 @@ class _Batch:
         session, tenant_id = self.session, self.tenant_id
         session.flush()
         if self.signed:
-            session.execute(_SIGNATURE_READ, [{"tenant": tenant_id, "row": row, "at": self.now}
+            run_bound(session, _SIGNATURE_READ, [{"tenant": tenant_id, "row": row, "at": self.now}
                                               for row in self.signed])
         suggest_domain_joins(session, self.touched.linked, self.now)
         changed = self.touched.linked | self.touched.reformed
@@ -366,10 +378,8 @@ class _Batch:
             state = self.states[item.canonical]
             if item.display_name and state.person_id and item.display_name not in state.names:
                 state.names.append(item.display_name)
-                person = linking.remember_name(session, self._row(state), item.display_name,
-                                               now)
-                if person is not None:
-                    self.touched.linked.add(person)
+                # A name changes no summary (primary, customer type, domains): none to redo
+                linking.remember_name(session, self._row(state), item.display_name, now)
         sender = plan.sender
         if sender is not None and plan.reply_to is not None:
             self.touched.linked |= linking.apply_reply_to(
@@ -418,32 +428,26 @@ class _Batch:
 
     def _observation_ids(self, keys: list[str]) -> dict[str, int]:
         ids: dict[str, int] = {}
-        for part in self._key_chunks(keys):
-            ids.update(self.session.execute(
-                select(Observation.message_key, Observation.id)
-                .where(Observation.tenant_id == self.tenant_id,
-                       Observation.user_id == self.principal.user_id, part)).all())
+        for part in self._key_parts(keys):
+            ids.update(run_bound(self.session, _OBSERVATION_IDS[self.postgres], {
+                "tenant": self.tenant_id, "user": self.principal.user_id, "keys": part}).all())
         return ids
 
-    def _key_chunks(self, keys: list[str]) -> Iterator[ColumnElement[bool]]:
-        """Conditions on message keys: one array on PostgreSQL (an IN list of hundreds costs
-        the client more to send than the server to answer), IN lists on SQLite."""
+    def _key_parts(self, keys: list[str]) -> Iterator[Sequence[str]]:
+        """Message keys a query at a time: one array on PostgreSQL (an IN list of hundreds
+        costs the client more to send than the server to answer), IN lists on SQLite."""
         if self.postgres:
-            yield Observation.message_key == any_(bindparam("keys", keys, type_=ARRAY(String)))
+            yield keys
             return
-        for part in chunks(keys):
-            yield Observation.message_key.in_(part)
+        yield from chunks(keys)
 
     def _known(self, keys: list[str]) -> tuple[dict[str, ObserveResult], set[str]]:
         """The messages observed before (one query per few hundred), and which of them only
         from client-supplied facts."""
         known, unverified = {}, set()
-        for part in self._key_chunks(list(dict.fromkeys(keys))):
-            for row in self.session.execute(
-                    select(Observation.message_key, Observation.id, Observation.direction,
-                           Observation.sender_address_id, Observation.provenance)
-                    .where(Observation.tenant_id == self.tenant_id,
-                           Observation.user_id == self.principal.user_id, part)):
+        for part in self._key_parts(list(dict.fromkeys(keys))):
+            for row in run_bound(self.session, _KNOWN[self.postgres], {
+                    "tenant": self.tenant_id, "user": self.principal.user_id, "keys": part}):
                 known[row.message_key] = ObserveResult(row.id, False, row.direction,
                                                        row.sender_address_id)
                 if row.provenance != VERIFIED:
@@ -451,15 +455,11 @@ class _Batch:
         return known, unverified
 
 
-
 def _tenant_context(session: Session, principal: Principal
                     ) -> tuple[set[str], tuple[str | None, frozenset[str]]]:
     """The organization's own domains and its suppression list, in one round trip (the list
     is read only when something was ever erased)."""
-    found = session.execute(
-        select(TenantDomain.domain, Tenant.suppression_key).select_from(Tenant)
-        .outerjoin(TenantDomain, TenantDomain.tenant_id == Tenant.id)
-        .where(Tenant.id == principal.tenant_id)).all()
+    found = run_bound(session, _TENANT_CONTEXT, {"tenant": principal.tenant_id}).all()
     domains = {domain for domain, _ in found if domain}
     if principal.email and "@" in principal.email:
         domains.add(principal.email.rpartition("@")[2].lower())
@@ -479,7 +479,7 @@ def _is_own(report: AddressReport, own: set[str], principal: Principal) -> bool:
 _OBSERVATIONS = Observation.__table__
 _PARTICIPANTS = Participant.__table__
 _ADDRESSES = Address.__table__
-_VERIFIED = (
+_VERIFIED = tenant_bound(
     update(_OBSERVATIONS)
     .where(_OBSERVATIONS.c.tenant_id == bindparam("tenant"),
            _OBSERVATIONS.c.id == bindparam("row"))
@@ -487,8 +487,31 @@ _VERIFIED = (
             utc_offset_minutes=bindparam("offset"), reply_to_address_id=bindparam("reply_to"),
             provenance=VERIFIED)
 )
-_SIGNATURE_READ = (
+_SIGNATURE_READ = tenant_bound(
     update(_ADDRESSES)
     .where(_ADDRESSES.c.tenant_id == bindparam("tenant"), _ADDRESSES.c.id == bindparam("row"))
     .values(signature_read_at=bindparam("at"))
 )
+# The tenant's own domains (one row each) and its suppression key (a row of its own)
+_TENANT_CONTEXT = tenant_bound(union_all(
+    select(TenantDomain.domain, null().label("suppression_key"))
+    .where(TenantDomain.tenant_id == bindparam("tenant")),
+    select(null(), Tenant.suppression_key).where(Tenant.id == bindparam("tenant"))))
+
+
+def _by_message_keys(*columns: Any) -> dict[bool, Any]:
+    """A select of observations of one user by message keys: {on PostgreSQL: by an array,
+    elsewhere: by an IN list}."""
+    def build(keys: ColumnElement[bool]) -> Any:
+        return tenant_bound(select(*columns).where(
+            _OBSERVATIONS.c.tenant_id == bindparam("tenant"),
+            _OBSERVATIONS.c.user_id == bindparam("user"), keys))
+    return {True: build(_OBSERVATIONS.c.message_key == any_(
+                bindparam("keys", type_=ARRAY(String)))),
+            False: build(_OBSERVATIONS.c.message_key.in_(bindparam("keys", expanding=True)))}
+
+
+_KNOWN = _by_message_keys(_OBSERVATIONS.c.message_key, _OBSERVATIONS.c.id,
+                          _OBSERVATIONS.c.direction, _OBSERVATIONS.c.sender_address_id,
+                          _OBSERVATIONS.c.provenance)
+_OBSERVATION_IDS = _by_message_keys(_OBSERVATIONS.c.message_key, _OBSERVATIONS.c.id)

@@ -36,6 +36,7 @@ from mailmatrix.customers.primary import (
     preferred_form,
     primary_reasons,
 )
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,8 @@ def _full(session: Session, principal: Principal, address_text: str, report: Add
           warnings: list[Warning]) -> Profile:
     rows = _person_addresses(session, row, person)
     warnings = warnings + _name_reuse_warnings(session, row, person)
-    last = session.execute(_LAST_EXCHANGE, {"tenant": row.tenant_id,
-                                            "ids": [item.id for item in rows]}).one()
+    last = run_bound(session, _LAST_EXCHANGE, {"tenant": row.tenant_id,
+                                               "ids": [item.id for item in rows]}).one()
     return Profile(
         query=address_text,
         classification=report.as_dict(),
@@ -227,8 +228,8 @@ def _person_dict(person: Person | None, owner: User | None) -> dict[str, object]
 def _company_dict(session: Session, company: Company | None) -> dict[str, object] | None:
     if company is None:
         return None
-    rows = session.execute(_COMPANY_DOMAINS, {"tenant": company.tenant_id,
-                                              "company": company.id}).all()
+    rows = run_bound(session, _COMPANY_DOMAINS, {"tenant": company.tenant_id,
+                                                 "company": company.id}).all()
     return {"id": company.id, "name": company.name,
             "domains": sorted(domain for domain, reasons in rows if reasons is None),
             "customer_type": company.customer_type,
@@ -311,34 +312,38 @@ def _tenant(column: Any) -> Any:
     return column == bindparam("tenant")
 
 
-_SENDER = (select(Address, Person, Company, User, Tenant.visibility_policy, Tenant.audit_views)
-           .join(Tenant, Tenant.id == Address.tenant_id)
-           .outerjoin(Person, Person.id == Address.person_id)
-           .outerjoin(Company, Company.id == func.coalesce(Person.company_id, Address.company_id))
-           .outerjoin(User, User.id == func.coalesce(Person.owner_user_id,
-                                                     Company.owner_user_id))
-           .where(_tenant(Address.tenant_id), Address.canonical == bindparam("canonical")))
-_PERSON_ADDRESSES = (select(Address)
-                     .where(_tenant(Address.tenant_id), Address.person_id == bindparam("person"))
-                     .order_by(Address.last_seen.desc()))
-_FORMS = select(AddressForm).where(_tenant(AddressForm.tenant_id), AddressForm.address_id.in_(
-    bindparam("ids", expanding=True)))
+_SENDER = tenant_bound(
+    select(Address, Person, Company, User, Tenant.visibility_policy, Tenant.audit_views)
+    .join(Tenant, Tenant.id == Address.tenant_id)
+    .outerjoin(Person, (Person.id == Address.person_id) & _tenant(Person.tenant_id))
+    .outerjoin(Company, (Company.id == func.coalesce(Person.company_id, Address.company_id))
+               & _tenant(Company.tenant_id))
+    .outerjoin(User, (User.id == func.coalesce(Person.owner_user_id, Company.owner_user_id))
+               & _tenant(User.tenant_id))
+    .where(_tenant(Address.tenant_id), Address.canonical == bindparam("canonical")))
+_PERSON_ADDRESSES = tenant_bound(
+    select(Address).where(_tenant(Address.tenant_id), Address.person_id == bindparam("person"))
+    .order_by(Address.last_seen.desc()))
+_FORMS = tenant_bound(select(AddressForm).where(
+    _tenant(AddressForm.tenant_id),
+    AddressForm.address_id.in_(bindparam("ids", expanding=True))))
 # A company's domains and the domains suggested to join it, in one round trip
-_COMPANY_DOMAINS = union_all(
+_COMPANY_DOMAINS = tenant_bound(union_all(
     select(CompanyDomain.domain, cast(null(), JSON).label("reasons")).where(
         _tenant(CompanyDomain.tenant_id), CompanyDomain.company_id == bindparam("company")),
     select(DomainSuggestion.domain, DomainSuggestion.reasons).where(
         _tenant(DomainSuggestion.tenant_id),
-        DomainSuggestion.company_id == bindparam("company"), DomainSuggestion.state == "open"))
-_SUGGESTIONS = select(Suggestion, Address.canonical).join(
+        DomainSuggestion.company_id == bindparam("company"), DomainSuggestion.state == "open")))
+_SUGGESTIONS = tenant_bound(select(Suggestion, Address.canonical).join(
     Address, Address.id == Suggestion.address_id).where(
     _tenant(Suggestion.tenant_id), _tenant(Address.tenant_id), Suggestion.state == "open",
     (Suggestion.address_id == bindparam("address"))
-    | (Suggestion.person_id == bindparam("person")))
-_LAST_FROM = (select(Observation)
-              .where(_tenant(Observation.tenant_id),
-                     Observation.sender_address_id == bindparam("address"))
-              .order_by(Observation.sent_at.desc()).limit(1))
+    | (Suggestion.person_id == bindparam("person"))))
+_LAST_FROM = tenant_bound(
+    select(Observation)
+    .where(_tenant(Observation.tenant_id), Observation.sender_address_id == bindparam("address"))
+    .order_by(Observation.sent_at.desc()).limit(1))
+
 
 def _newest_in(column: Any) -> Any:
     return (select(column).where(
@@ -356,8 +361,8 @@ def _newest_out(column: Any) -> Any:
 
 
 # The newest message from the person and to them, in one round trip
-_LAST_EXCHANGE = select(
+_LAST_EXCHANGE = tenant_bound(select(
     _newest_in(Observation.sent_at).label("last_in"),
     _newest_in(Observation.utc_offset_minutes).label("their_offset"),
     _newest_out(Observation.sent_at).label("last_out"),
-    _newest_out(Observation.formal_kinds).label("out_matters"))
+    _newest_out(Observation.formal_kinds).label("out_matters")))

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.customers.address_rows import chunks
 from mailmatrix.customers.lookalikes import imitation_of
 from mailmatrix.customers.models import Address, LinkDecision, Person
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 from mailmatrix.customers.suggestions import Offer, offer
 
 COMMON_NAME_PERSONS = 3  # a name key shared by this many persons is common in the tenant
@@ -78,10 +79,8 @@ def _persons_by_name(session: Session, tenant_id: int, keys: set[str]
                      ) -> dict[str, list[int]]:
     found: dict[str, list[int]] = defaultdict(list)
     for part in chunks(sorted(keys)):
-        for person, key in session.execute(
-                select(Person.id, Person.name_key).where(
-                    Person.tenant_id == tenant_id, Person.name_key.in_(part))
-                .order_by(Person.id)):
+        for person, key in run_bound(session, _BY_NAME_KEY, {"tenant": tenant_id,
+                                                             "keys": list(part)}):
             found[key].append(person)
     return found
 
@@ -89,9 +88,8 @@ def _persons_by_name(session: Session, tenant_id: int, keys: set[str]
 def _local_parts(session: Session, tenant_id: int, persons: set[int]) -> dict[int, set[str]]:
     found: dict[int, set[str]] = defaultdict(set)
     for part in chunks(sorted(persons)):
-        for person, canonical in session.execute(
-                select(Address.person_id, Address.canonical).where(
-                    Address.tenant_id == tenant_id, Address.person_id.in_(part))):
+        for person, canonical in run_bound(session, _CANONICALS_OF, {"tenant": tenant_id,
+                                                                     "ids": list(part)}):
             found[person].add(canonical.partition("@")[0])
     return found
 
@@ -100,8 +98,21 @@ def _refused(session: Session, tenant_id: int, address_ids: list[int]
              ) -> set[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
     for part in chunks(sorted(set(address_ids))):
-        found.update((address, person) for address, person in session.execute(
-            select(LinkDecision.address_id, LinkDecision.person_id).where(
-                LinkDecision.tenant_id == tenant_id, LinkDecision.address_id.in_(part),
-                LinkDecision.decision == "cannot-link")))
+        found.update((address, person) for address, person in run_bound(
+            session, _REFUSED, {"tenant": tenant_id, "ids": list(part)}))
     return found
+
+
+# Built once: building a statement costs about as much as running it
+_BY_NAME_KEY = tenant_bound(
+    select(Person.id, Person.name_key)
+    .where(Person.tenant_id == bindparam("tenant"),
+           Person.name_key.in_(bindparam("keys", expanding=True)))
+    .order_by(Person.id))
+_CANONICALS_OF = tenant_bound(select(Address.person_id, Address.canonical).where(
+    Address.tenant_id == bindparam("tenant"),
+    Address.person_id.in_(bindparam("ids", expanding=True))))
+_REFUSED = tenant_bound(select(LinkDecision.address_id, LinkDecision.person_id).where(
+    LinkDecision.tenant_id == bindparam("tenant"),
+    LinkDecision.address_id.in_(bindparam("ids", expanding=True)),
+    LinkDecision.decision == "cannot-link"))

@@ -3,6 +3,13 @@
 Every ORM SELECT, UPDATE and DELETE issued through a tenant session gets
 ``tenant_id = <tenant>`` added for every tenant table it touches (``with_loader_criteria``), and
 every new row is stamped with the tenant on flush; a row of another tenant cannot be added.
+
+The statements of the hot paths (the panel, ingest) are built once and ``tenant_bound``: each
+restricts every tenant table by a ``tenant`` parameter, checked when the statement is built,
+and the session checks at every run that the parameter is its own tenant. They skip the added
+criteria, and ``run_bound`` runs them on the session's connection without the ORM: together
+about 250 microseconds a statement, most of what a statement costs the client.
+
 Tests additionally install ``forbid_unscoped_statements`` on the engine, which fails any SQL
 statement on a tenant table that does not name ``tenant_id``.
 """
@@ -10,15 +17,19 @@ statement on a tenant table that does not name ``tenant_id``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Result
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import Executable
 
 from mailmatrix.customers.models import TENANT_TABLES, TenantScoped
 
 TENANT_KEY = "tenant_id"
+BOUND = "tenant_bound"  # the execution option that marks a checked, prebuilt statement
+S = TypeVar("S", bound=Executable)
 
 
 class CrossTenantWrite(RuntimeError):
@@ -26,7 +37,8 @@ class CrossTenantWrite(RuntimeError):
 
 
 class UnscopedStatement(AssertionError):
-    """A statement on a tenant table without a tenant restriction (raised in tests)."""
+    """A statement on a tenant table without a tenant restriction (raised in tests, and when a
+    statement declared ``tenant_bound`` is not)."""
 
 
 def tenant_of(session: Session) -> int | None:
@@ -37,6 +49,9 @@ def tenant_of(session: Session) -> int | None:
 def _restrict_to_tenant(state: ORMExecuteState) -> None:
     tenant_id = tenant_of(state.session)
     if tenant_id is None or not (state.is_select or state.is_update or state.is_delete):
+        return
+    if key := state.execution_options.get(BOUND):
+        _check_tenant_parameter(state.parameters, key, tenant_id)
         return
     state.statement = state.statement.options(
         with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id,
@@ -59,6 +74,43 @@ def _stamp_new_rows(session: Session, _context: Any, _instances: Any) -> None:
                                    f"through a session of tenant {tenant_id}")
 
 
+def tenant_bound(statement: S) -> S:
+    """Mark a prebuilt statement as restricted to the tenant of its ``tenant`` parameter, after
+    checking that it is: it names the parameter, and every tenant table it reads or writes is
+    restricted by ``tenant_id``."""
+    compiled = statement.compile()
+    key = "tenant_id" if getattr(statement, "is_insert", False) else "tenant"
+    if key not in compiled.params:
+        raise UnscopedStatement(f"a tenant-bound statement needs a {key!r} parameter: "
+                                f"{compiled}")
+    reason = _unscoped(str(compiled))
+    if reason:
+        raise UnscopedStatement(reason)
+    return statement.execution_options(**{BOUND: key})
+
+
+def run_bound(session: Session, statement: Executable,
+              parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None
+              ) -> Result[Any]:
+    """Run a ``tenant_bound`` Core statement in the session's transaction, past the ORM (whose
+    pending changes are flushed first, as a query through the session would)."""
+    tenant_id, key = tenant_of(session), statement.get_execution_options().get(BOUND)
+    if tenant_id is None or not key:
+        raise UnscopedStatement("run_bound runs tenant-bound statements in tenant sessions")
+    _check_tenant_parameter(parameters, key, tenant_id)
+    if session.new or session.deleted or session.dirty:
+        session.flush()
+    return session.connection().execute(statement, parameters)
+
+
+def _check_tenant_parameter(parameters: Any, key: str, tenant_id: int) -> None:
+    """Every parameter set names the session's tenant (an insert: as each row's tenant_id)."""
+    for given in parameters if isinstance(parameters, (list, tuple)) else [parameters]:
+        if not given or given.get(key) != tenant_id:
+            raise CrossTenantWrite(f"a statement bound to tenant {(given or {}).get(key)} run "
+                                   f"in a session of tenant {tenant_id}")
+
+
 _WHERE = re.compile(r"\bwhere\b")
 _BY_PRIMARY_KEY = re.compile(r"\w+\.id\s*=\s*(\?|%\(\w+\)s)(::\w+)?")
 _TABLE_WORDS = re.compile(r"\b(?:from|join|update|into)\s+\"?(\w+)\"?", re.IGNORECASE)
@@ -70,20 +122,28 @@ def forbid_unscoped_statements(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def check(_conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any,
               _executemany: bool) -> None:
-        touched = {name.lower() for name in _TABLE_WORDS.findall(statement)} & TENANT_TABLES
-        if not touched:
-            return
-        lowered = statement.lower()
-        if lowered.lstrip().startswith("insert"):
-            if "tenant_id" not in lowered.split("values", 1)[0]:
-                raise UnscopedStatement(f"insert without tenant_id: {statement[:200]}")
-            return
-        where = _WHERE.split(lowered, maxsplit=1)
-        if len(where) == 2 and _BY_PRIMARY_KEY.fullmatch(where[1].strip()):
-            # By primary key alone come only the unit of work's writes and the refreshes of
-            # expired rows, both of rows this tenant's session loaded (scoped) or created
-            # (stamped); Session.get() of an arbitrary id does carry the tenant criteria.
-            return
-        if len(where) < 2 or "tenant_id" not in where[1]:
-            raise UnscopedStatement(f"statement on {sorted(touched)} is not restricted to one "
-                                    f"tenant: {statement[:200]}")
+        reason = _unscoped(statement)
+        if reason:
+            raise UnscopedStatement(reason)
+
+
+def _unscoped(statement: str) -> str | None:
+    """Why an SQL statement on a tenant table is not restricted to one tenant, if it is not."""
+    touched = {name.lower() for name in _TABLE_WORDS.findall(statement)} & TENANT_TABLES
+    if not touched:
+        return None
+    lowered = statement.lower()
+    if lowered.lstrip().startswith("insert"):
+        if "tenant_id" not in lowered.split("values", 1)[0]:
+            return f"insert without tenant_id: {statement[:200]}"
+        return None
+    where = _WHERE.split(lowered, maxsplit=1)
+    if len(where) == 2 and _BY_PRIMARY_KEY.fullmatch(where[1].strip()):
+        # By primary key alone come only the unit of work's writes and the refreshes of
+        # expired rows, both of rows this tenant's session loaded (scoped) or created
+        # (stamped); Session.get() of an arbitrary id does carry the tenant criteria.
+        return None
+    if len(where) < 2 or "tenant_id" not in where[1]:
+        return (f"statement on {sorted(touched)} is not restricted to one tenant: "
+                f"{statement[:200]}")
+    return None

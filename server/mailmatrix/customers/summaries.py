@@ -23,6 +23,7 @@ from mailmatrix.customers.primary import (
     is_candidate,
     preferred_form,
 )
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 
 
 def choose_primary(session: Session, person_id: int) -> None:
@@ -35,23 +36,15 @@ def update_primaries(session: Session, person_ids: Iterable[int], *,
     counts changed), so only persons with several addresses can have another primary."""
     tenant_id = session.info["tenant_id"]
     for part in chunks(sorted(set(person_ids))):
+        given = {"tenant": tenant_id, "ids": list(part)}
         if only_with_a_choice:
-            part = session.scalars(
-                select(Address.person_id)
-                .where(Address.tenant_id == tenant_id, Address.person_id.in_(part))
-                .group_by(Address.person_id).having(func.count(Address.id) > 1)).all()
-            if not part:  # no choice to make (the panel's usual sender): no more round trips
+            given["ids"] = run_bound(session, _WITH_A_CHOICE, given).scalars().all()
+            if not given["ids"]:  # no choice to make (the panel's usual sender): no more trips
                 continue
-        persons = {row.id: row for row in session.execute(
-            select(Person.id, Person.primary_pinned, Person.primary_address_id,
-                   Person.primary_raw)
-            .where(Person.tenant_id == tenant_id, Person.id.in_(part)))}
+        persons = {row.id: row for row in run_bound(session, _PRIMARIES, given)}
         candidates: dict[int, list[Any]] = defaultdict(list)
         owned: dict[int, set[int]] = defaultdict(set)
-        for row in session.execute(
-                select(Address.id, Address.person_id, Address.kind, Address.canonical,
-                       Address.formal_count, Address.last_seen)
-                .where(Address.tenant_id == tenant_id, Address.person_id.in_(part))):
+        for row in run_bound(session, _ADDRESSES_OF_PERSONS, given):
             owned[row.person_id].add(row.id)
             if is_candidate(row):
                 candidates[row.person_id].append(row)
@@ -72,9 +65,8 @@ def update_primaries(session: Session, person_ids: Iterable[int], *,
                 changes.append({"tenant": tenant_id, "row": person, "address": choice[0],
                                 "raw": choice[1]})
         if gone:
-            session.execute(update(Person).where(Person.tenant_id == tenant_id,
-                                                 Person.id.in_(gone))
-                            .values(primary_pinned=False))
+            run_bound(session, _UNPIN, {"tenant": tenant_id, "ids": list(gone)})
+            _expire(session, Person, gone)
         _write(session, _SET_PRIMARY, Person, changes)
 
 
@@ -91,14 +83,10 @@ def update_customer_types(session: Session, person_ids: Iterable[int],
     _write(session, _SET_COMPANY_TYPE, Company, changes)
     changes = []
     for part in chunks(sorted(set(person_ids))):
-        employed = dict(session.execute(select(Person.id, Person.company_id).where(
-            Person.tenant_id == tenant_id, Person.id.in_(part),
-            Person.company_id.is_not(None))).all())
-        companies = {row.id: row for row in session.execute(
-            select(Company.id, Company.name, Company.customer_type,
-                   Company.customer_type_reason)
-            .where(Company.tenant_id == tenant_id,
-                   Company.id.in_(set(employed.values()))))}
+        employed = dict(run_bound(session, _EMPLOYERS, {"tenant": tenant_id,
+                                                         "ids": list(part)}).all())
+        companies = {row.id: row for row in run_bound(session, _COMPANY_TYPES, {
+            "tenant": tenant_id, "ids": list(set(employed.values()))})}
         for person, company_id in employed.items():
             company = companies.get(company_id)
             if company is not None:
@@ -106,10 +94,8 @@ def update_customer_types(session: Session, person_ids: Iterable[int],
                                 "kind": company.customer_type, "reason":
                                 f"works at {company.name}: {company.customer_type_reason}"})
         providers: dict[int, list[str | None]] = defaultdict(list)
-        for person, provider in session.execute(
-                select(Address.person_id, Address.provider).where(
-                    Address.tenant_id == tenant_id,
-                    Address.person_id.in_([p for p in part if p not in employed]))).all():
+        for person, provider in run_bound(session, _PROVIDERS, {
+                "tenant": tenant_id, "ids": [p for p in part if p not in employed]}):
             providers[person].append(provider)
         for person, names in providers.items():
             kind, reason = individual_type(names)
@@ -120,15 +106,11 @@ def update_customer_types(session: Session, person_ids: Iterable[int],
 
 def _company_stats(session: Session, tenant_id: int, company_ids: Any
                    ) -> dict[int, CompanyStats]:
+    given = {"tenant": tenant_id, "ids": list(company_ids)}
     addresses: dict[int, list[Any]] = defaultdict(list)
-    for row in session.execute(
-            select(Address.company_id, Address.person_id, Address.role, Address.hosting)
-            .where(Address.tenant_id == tenant_id, Address.company_id.in_(company_ids))):
+    for row in run_bound(session, _COMPANY_ADDRESSES, given):
         addresses[row.company_id].append(row)
-    domains = dict(session.execute(
-        select(CompanyDomain.company_id, func.count(CompanyDomain.id))
-        .where(CompanyDomain.tenant_id == tenant_id, CompanyDomain.company_id.in_(company_ids))
-        .group_by(CompanyDomain.company_id)).all())
+    domains = dict(run_bound(session, _DOMAIN_COUNTS, given).all())
     stats = {}
     for company in company_ids:
         rows = addresses.get(company, [])
@@ -145,10 +127,7 @@ def _forms_of(session: Session, tenant_id: int, address_ids: list[int]
               ) -> dict[int, list[Any]]:
     forms: dict[int, list[Any]] = defaultdict(list)
     for part in chunks(address_ids):
-        for row in session.execute(
-                select(AddressForm.address_id, AddressForm.raw, AddressForm.tag,
-                       AddressForm.count)
-                .where(AddressForm.tenant_id == tenant_id, AddressForm.address_id.in_(part))):
+        for row in run_bound(session, _FORMS_OF, {"tenant": tenant_id, "ids": list(part)}):
             forms[row.address_id].append(row)
     return forms
 
@@ -156,8 +135,12 @@ def _forms_of(session: Session, tenant_id: int, address_ids: list[int]
 def _write(session: Session, statement: Any, model: type, changes: list[dict]) -> None:
     if not changes:
         return
-    session.execute(statement, changes)
-    written = {change["row"] for change in changes}
+    run_bound(session, statement, changes)
+    _expire(session, model, {change["row"] for change in changes})
+
+
+def _expire(session: Session, model: type, written: set[int]) -> None:
+    """Rows written past the ORM: a caller holding one reads the new values."""
     for held in list(session.identity_map.values()):
         if isinstance(held, model) and held.id in written:
             session.expire(held)
@@ -168,9 +151,47 @@ def _by_id(table: Any) -> Any:
                                table.c.id == bindparam("row"))
 
 
-_SET_PRIMARY = _by_id(Person.__table__).values(
-    primary_address_id=bindparam("address"), primary_raw=bindparam("raw"))
-_SET_PERSON_TYPE = _by_id(Person.__table__).values(
-    customer_type=bindparam("kind"), customer_type_reason=bindparam("reason"))
-_SET_COMPANY_TYPE = _by_id(Company.__table__).values(
-    customer_type=bindparam("kind"), customer_type_reason=bindparam("reason"))
+def _ids(column: Any) -> Any:
+    return column.in_(bindparam("ids", expanding=True))
+
+
+def _of_tenant(column: Any) -> Any:
+    return column == bindparam("tenant")
+
+
+# The statements, built once (building one costs about as much as running it)
+_SET_PRIMARY = tenant_bound(_by_id(Person.__table__).values(
+    primary_address_id=bindparam("address"), primary_raw=bindparam("raw")))
+_SET_PERSON_TYPE = tenant_bound(_by_id(Person.__table__).values(
+    customer_type=bindparam("kind"), customer_type_reason=bindparam("reason")))
+_SET_COMPANY_TYPE = tenant_bound(_by_id(Company.__table__).values(
+    customer_type=bindparam("kind"), customer_type_reason=bindparam("reason")))
+_UNPIN = tenant_bound(update(Person.__table__).where(
+    _of_tenant(Person.tenant_id), _ids(Person.id)).values(primary_pinned=False))
+_WITH_A_CHOICE = tenant_bound(
+    select(Address.person_id).where(_of_tenant(Address.tenant_id), _ids(Address.person_id))
+    .group_by(Address.person_id).having(func.count(Address.id) > 1))
+_PRIMARIES = tenant_bound(
+    select(Person.id, Person.primary_pinned, Person.primary_address_id, Person.primary_raw)
+    .where(_of_tenant(Person.tenant_id), _ids(Person.id)))
+_ADDRESSES_OF_PERSONS = tenant_bound(
+    select(Address.id, Address.person_id, Address.kind, Address.canonical,
+           Address.formal_count, Address.last_seen)
+    .where(_of_tenant(Address.tenant_id), _ids(Address.person_id)))
+_FORMS_OF = tenant_bound(
+    select(AddressForm.address_id, AddressForm.raw, AddressForm.tag, AddressForm.count)
+    .where(_of_tenant(AddressForm.tenant_id), _ids(AddressForm.address_id)))
+_EMPLOYERS = tenant_bound(select(Person.id, Person.company_id).where(
+    _of_tenant(Person.tenant_id), _ids(Person.id), Person.company_id.is_not(None)))
+_COMPANY_TYPES = tenant_bound(
+    select(Company.id, Company.name, Company.customer_type, Company.customer_type_reason)
+    .where(_of_tenant(Company.tenant_id), _ids(Company.id)))
+_PROVIDERS = tenant_bound(select(Address.person_id, Address.provider).where(
+    _of_tenant(Address.tenant_id), _ids(Address.person_id)))
+_COMPANY_ADDRESSES = tenant_bound(
+    select(Address.company_id, Address.person_id, Address.role, Address.hosting)
+    .where(_of_tenant(Address.tenant_id), _ids(Address.company_id)))
+_DOMAIN_COUNTS = tenant_bound(
+    select(CompanyDomain.company_id, func.count(CompanyDomain.id))
+    .where(_of_tenant(CompanyDomain.tenant_id), _ids(CompanyDomain.company_id))
+    .group_by(CompanyDomain.company_id))
