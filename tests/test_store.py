@@ -6,11 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, insert, select, text, update
 
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.models import TENANT_TABLES, Address, Base
-from mailmatrix.customers.scoping import CrossTenantWrite, UnscopedStatement
+from mailmatrix.customers.scoping import (
+    CrossTenantWrite,
+    UnscopedStatement,
+    run_bound,
+    tenant_bound,
+)
 from mailmatrix.customers.tenants import (
     MICROSOFT_PERSONAL_TENANT,
     ensure_tenant,
@@ -63,6 +68,60 @@ def test_writing_a_row_of_another_tenant_is_refused(database: Database) -> None:
 def test_an_unscoped_statement_on_a_tenant_table_fails(database: Database) -> None:
     with pytest.raises(UnscopedStatement), database.engine.connect() as connection:
         connection.execute(text("SELECT canonical FROM addresses"))
+
+
+def test_a_statement_declared_tenant_bound_must_restrict_the_tenant() -> None:
+    with pytest.raises(UnscopedStatement, match="'tenant' parameter"):
+        tenant_bound(select(Address.id).where(Address.canonical == bindparam("canonical")))
+    with pytest.raises(UnscopedStatement, match="not restricted"):  # the name alone is not
+        tenant_bound(select(Address.id).where(Address.person_id == bindparam("tenant")))
+    with pytest.raises(UnscopedStatement, match="'tenant_id' parameter"):
+        tenant_bound(insert(Address.__table__).values(canonical=bindparam("canonical")))
+
+
+BY_CANONICAL = tenant_bound(select(Address.canonical).where(
+    Address.tenant_id == bindparam("tenant"), Address.canonical == bindparam("canonical")))
+
+
+def test_a_tenant_bound_statement_runs_only_for_the_sessions_own_tenant(
+        database: Database) -> None:
+    first = ensure_tenant(database, "entra", "tid-one")
+    second = ensure_tenant(database, "entra", "tid-two")
+    with database.session(second) as session:
+        session.add(address("only.second@example-buyer.com"))
+    asked = {"tenant": second, "canonical": "only.second@example-buyer.com"}
+    with database.session(first) as session:
+        with pytest.raises(CrossTenantWrite):
+            run_bound(session, BY_CANONICAL, asked)
+        with pytest.raises(CrossTenantWrite):  # through the ORM session too
+            session.execute(BY_CANONICAL, asked)
+        with pytest.raises(CrossTenantWrite):  # every row of an insert
+            run_bound(session, tenant_bound(insert(Address.__table__)), [
+                {"tenant_id": first, "canonical": "a@example.com", "kind": "personal",
+                 "created_at": NOW},
+                {"tenant_id": second, "canonical": "b@example.com", "kind": "personal",
+                 "created_at": NOW}])
+        with pytest.raises(UnscopedStatement):  # an unchecked statement is not run at all
+            run_bound(session, select(Address.canonical), {"tenant": first})
+    with database.session(second) as session:
+        assert run_bound(session, BY_CANONICAL, asked).scalars().all() == [
+            asked["canonical"]]
+
+
+def test_a_tenant_bound_statement_sees_the_sessions_pending_changes(
+        database: Database) -> None:
+    tenant = ensure_tenant(database, "entra", "tid-one")
+    rename = tenant_bound(update(Address.__table__).where(
+        Address.tenant_id == bindparam("tenant"), Address.canonical == bindparam("address"))
+        .values(label="buyer"))
+    with database.session(tenant) as session:
+        session.add(address("li.wei@acme-gmbh.de"))  # not flushed yet
+        found = run_bound(session, BY_CANONICAL, {"tenant": tenant,
+                                                  "canonical": "li.wei@acme-gmbh.de"})
+        assert found.scalars().all() == ["li.wei@acme-gmbh.de"]
+        run_bound(session, rename, {"tenant": tenant, "address": "li.wei@acme-gmbh.de"})
+    with database.session(tenant) as session:
+        assert session.scalars(select(Address.label)).all() == ["buyer"]
 
 
 def test_tenant_creation_is_idempotent(database: Database) -> None:
