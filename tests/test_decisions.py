@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
@@ -157,3 +157,33 @@ def test_a_second_domain_joins_the_company_by_decision(database, rep) -> None:  
     with database.session(rep.tenant_id) as session:
         companies = {row.canonical: row.company_id for row in session.scalars(select(Address))}
     assert companies["tom@acme-group.com"] == companies["li.wei@acme-gmbh.de"]
+
+
+def primary_of(database: Database, rep: Principal, person_id: int) -> str | None:
+    with database.session(rep.tenant_id) as session:
+        return session.get(Person, person_id).primary_raw
+
+
+def test_the_primary_moves_to_the_address_used_more_for_formal_matters(
+        database, rep, two_identities) -> None:  # noqa: ANN001
+    confirm_link(database, rep, "liwei.private@gmail.com", two_identities, "same mobile")
+    seen(database, rep, 20, "Li Wei <liwei.private@gmail.com>", "Invoice 2026-17")
+    assert primary_of(database, rep, two_identities) == "li.wei@acme-gmbh.de"  # corporate
+    with database.session(rep.tenant_id) as session:  # the company mailbox is given up
+        session.execute(update(Address).where(Address.canonical == "li.wei@acme-gmbh.de")
+                        .values(kind="personal"))
+    for number in range(21, 24):
+        seen(database, rep, number, "Li Wei <liwei.private@gmail.com>", "Invoice 2026-17")
+    assert primary_of(database, rep, two_identities) == "liwei.private@gmail.com"
+    for number in range(24, 30):  # its own use keeps the primary where it is
+        seen(database, rep, number, "Li Wei <liwei.private@gmail.com>", "PO 4411")
+    assert primary_of(database, rep, two_identities) == "liwei.private@gmail.com"
+
+
+def test_the_primary_names_the_raw_form_the_customer_uses_most(database, rep) -> None:  # noqa: ANN001
+    seen(database, rep, 30, "Li Wei <Li.Wei@acme-gmbh.de>", "PO 4411")
+    (person_id,) = {state(database, rep, "li.wei@acme-gmbh.de")[0]}
+    assert primary_of(database, rep, person_id) == "Li.Wei@acme-gmbh.de"
+    seen(database, rep, 31, "Li Wei <li.wei@acme-gmbh.de>", "PO 4411")
+    seen(database, rep, 32, "Li Wei <li.wei@acme-gmbh.de>", "PO 4411")
+    assert primary_of(database, rep, person_id) == "li.wei@acme-gmbh.de"

@@ -64,6 +64,8 @@ class AddressState:
     hosting: str | None
     signature_read_at: datetime | None
     names: list[str] = field(default_factory=list)  # display names its person is known by
+    # its person's primary for formal matters: (address id, raw form), None when not chosen
+    primary: tuple[int | None, str | None] = (None, None)
 
 
 def address_states(session: Session, tenant_id: int,
@@ -126,8 +128,9 @@ def _load(session: Session, tenant_id: int, canonicals: list[str]) -> dict[str, 
     states: dict[str, AddressState] = {}
     for part in chunks(canonicals):
         for row in run_bound(session, _STATES, {"tenant": tenant_id, "canonicals": part}):
-            *columns, names = row
-            states[row.canonical] = AddressState(*columns, names=list(names or []))
+            *columns, names, primary_id, primary_raw = row
+            states[row.canonical] = AddressState(*columns, names=list(names or []),
+                                                 primary=(primary_id, primary_raw))
     return states
 
 
@@ -150,7 +153,8 @@ _SET_HOSTING = tenant_bound(update(_ADDRESSES)
 _STATES = tenant_bound(
     select(Address.id, Address.canonical, Address.kind, Address.registrable_domain,
            Address.person_id, Address.company_id, Address.link_rule, Address.hosting,
-           Address.signature_read_at, Person.names)
+           Address.signature_read_at, Person.names, Person.primary_address_id,
+           Person.primary_raw)
     .outerjoin(Person, (Person.id == Address.person_id)
                & (Person.tenant_id == bindparam("tenant")))
     .where(Address.tenant_id == bindparam("tenant"),

@@ -141,7 +141,7 @@ class _Tally:
 
 @dataclass
 class _Touched:
-    persons: set[int] = field(default_factory=set)  # counters changed
+    persons: set[int] = field(default_factory=set)  # counters changed: the primary may move
     reformed: set[int] = field(default_factory=set)  # an address got a new raw form
     linked: set[int] = field(default_factory=set)  # addresses joined or left: type may change
     companies: set[int] = field(default_factory=set)
@@ -251,7 +251,7 @@ class _Batch:
         suggest_domain_joins(session, self.touched.linked, self.now)
         changed = self.touched.linked | self.touched.reformed
         update_primaries(session, changed)
-        update_primaries(session, self.touched.persons - changed, only_with_a_choice=True)
+        update_primaries(session, self.touched.persons - changed)
         update_customer_types(session, self.touched.linked, self.touched.companies)
 
     def _first_sight(self, plans: list[_Plan]) -> None:
@@ -332,7 +332,9 @@ class _Batch:
                 form_owners[raw] = state.person_id
                 form_tallies.setdefault(raw, _Tally()).count_in += 1
                 form_tallies[raw].seen(sent_at)
-                if state.person_id is not None:
+                # More use of the primary's own raw form can only keep it the primary (the
+                # panel's usual sender); use of another address or form may move it.
+                if state.person_id is not None and state.primary != (state.id, raw):
                     self.touched.persons.add(state.person_id)
         session, tenant_id = self.session, self.tenant_id
         if not tallies:

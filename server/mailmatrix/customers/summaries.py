@@ -30,17 +30,10 @@ def choose_primary(session: Session, person_id: int) -> None:
     update_primaries(session, [person_id])
 
 
-def update_primaries(session: Session, person_ids: Iterable[int], *,
-                     only_with_a_choice: bool = False) -> None:
-    """``only_with_a_choice``: the persons' addresses and raw forms are as before (only their
-    counts changed), so only persons with several addresses can have another primary."""
+def update_primaries(session: Session, person_ids: Iterable[int]) -> None:
     tenant_id = session.info["tenant_id"]
     for part in chunks(sorted(set(person_ids))):
         given = {"tenant": tenant_id, "ids": list(part)}
-        if only_with_a_choice:
-            given["ids"] = run_bound(session, _WITH_A_CHOICE, given).scalars().all()
-            if not given["ids"]:  # no choice to make (the panel's usual sender): no more trips
-                continue
         persons = {row.id: row for row in run_bound(session, _PRIMARIES, given)}
         candidates: dict[int, list[Any]] = defaultdict(list)
         owned: dict[int, set[int]] = defaultdict(set)
@@ -168,9 +161,6 @@ _SET_COMPANY_TYPE = tenant_bound(_by_id(Company.__table__).values(
     customer_type=bindparam("kind"), customer_type_reason=bindparam("reason")))
 _UNPIN = tenant_bound(update(Person.__table__).where(
     _of_tenant(Person.tenant_id), _ids(Person.id)).values(primary_pinned=False))
-_WITH_A_CHOICE = tenant_bound(
-    select(Address.person_id).where(_of_tenant(Address.tenant_id), _ids(Address.person_id))
-    .group_by(Address.person_id).having(func.count(Address.id) > 1))
 _PRIMARIES = tenant_bound(
     select(Person.id, Person.primary_pinned, Person.primary_address_id, Person.primary_raw)
     .where(_of_tenant(Person.tenant_id), _ids(Person.id)))
