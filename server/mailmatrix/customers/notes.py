@@ -14,7 +14,7 @@ from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
 from mailmatrix.customers.errors import DecisionError, NotFound
 from mailmatrix.customers.models import Company, Note, Person, User
-from mailmatrix.customers.scoping import tenant_bound
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 
 MAX_NOTE = 2000  # characters: a note, not a document
 VISIBILITIES = ("team", "private")
@@ -75,13 +75,14 @@ def notes_about(session: Session, principal: Principal, person_id: int | None,
     """The notes the caller may read on a person and its company, newest first."""
     if person_id is None and company_id is None:
         return ()
-    found = session.execute(_NOTES_ABOUT, {"tenant": principal.tenant_id, "person": person_id,
-                                           "company": company_id,
-                                           "user": principal.user_id}).all()
+    found = run_bound(session, _NOTES_ABOUT, {"tenant": principal.tenant_id,
+                                              "person": person_id, "company": company_id,
+                                              "user": principal.user_id})
     return tuple(NoteView(id=note.id, text=note.text, visibility=note.visibility,
-                          author=name or email, mine=note.author_user_id == principal.user_id,
+                          author=note.author_name or note.author_email,
+                          mine=note.author_user_id == principal.user_id,
                           created_at=iso_utc(note.created_at) or "")
-                 for note, name, email in found)
+                 for note in found)
 
 
 def clean_note(text: str) -> str:
@@ -101,7 +102,8 @@ def _visible(note: Note, principal: Principal) -> bool:
 
 # Built once: building it per profile cost about as much as running it
 _NOTES_ABOUT = tenant_bound(
-    select(Note, User.display_name, User.email)
+    select(Note.__table__, User.display_name.label("author_name"),
+           User.email.label("author_email"))
     .join(User, (User.id == Note.author_user_id) & (User.tenant_id == bindparam("tenant")))
     .where(Note.tenant_id == bindparam("tenant"),
            or_(Note.person_id == bindparam("person"), Note.company_id == bindparam("company")),

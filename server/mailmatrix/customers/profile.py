@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import JSON, bindparam, cast, func, null, select, union_all
@@ -37,6 +37,7 @@ from mailmatrix.customers.primary import (
     primary_reasons,
 )
 from mailmatrix.customers.scoping import run_bound, tenant_bound
+from mailmatrix.plain_data import as_plain
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Profile:
     restricted: bool = False  # a colleague's customer under the owner policy: protective facts
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return as_plain(self)
 
 
 def profile(database: Database, principal: Principal, address_text: str) -> Profile:
@@ -191,17 +192,19 @@ def _primary(person: Person | None, rows: list[Address]) -> dict[str, Any] | Non
             "reasons": [{"name": name, "values": values} for name, values in reasons]}
 
 
-def _person_addresses(session: Session, row: Address, person: Person | None) -> list[Address]:
+def _person_addresses(session: Session, row: Address, person: Person | None) -> list[Any]:
+    """The person's addresses (rows with the columns of Address), newest first."""
     if person is None:
         return [row]
-    return list(session.scalars(_PERSON_ADDRESSES, {"tenant": row.tenant_id,
-                                                    "person": person.id}))
+    return list(run_bound(session, _PERSON_ADDRESSES, {"tenant": row.tenant_id,
+                                                       "person": person.id}))
 
 
 def _address_views(session: Session, rows: list[Address], person: Person | None
                    ) -> tuple[AddressView, ...]:
     forms_of: dict[int, list[AddressForm]] = {row.id: [] for row in rows}
-    for form in session.scalars(_FORMS, {"tenant": rows[0].tenant_id, "ids": list(forms_of)}):
+    for form in run_bound(session, _FORMS, {"tenant": rows[0].tenant_id,
+                                             "ids": list(forms_of)}):
         forms_of[form.address_id].append(form)
     return tuple(_address_view(row, forms_of[row.id], person) for row in rows)
 
@@ -242,11 +245,11 @@ def _company_dict(session: Session, company: Company | None) -> dict[str, object
 def _suggestions(session: Session, row: Address, person: Person | None
                  ) -> list[dict[str, object]]:
     """Open suggestions about this address, or towards its person."""
-    found = session.execute(_SUGGESTIONS, {"tenant": row.tenant_id, "address": row.id,
-                                           "person": person.id if person else None}).all()
-    return [{"address": canonical, "person_id": item.person_id, "rule": item.rule,
+    found = run_bound(session, _SUGGESTIONS, {"tenant": row.tenant_id, "address": row.id,
+                                              "person": person.id if person else None})
+    return [{"address": item.canonical, "person_id": item.person_id, "rule": item.rule,
              "confidence": item.confidence, "reasons": list(item.reasons or [])}
-            for item, canonical in found]
+            for item in found]
 
 
 def _lookalike_warnings(session: Session, principal: Principal, report: AddressReport
@@ -263,7 +266,7 @@ def _lookalike_warnings(session: Session, principal: Principal, report: AddressR
 
 
 def _message_warnings(session: Session, row: Address) -> list[Warning]:
-    last = session.scalars(_LAST_FROM, {"tenant": row.tenant_id, "address": row.id}).first()
+    last = run_bound(session, _LAST_FROM, {"tenant": row.tenant_id, "address": row.id}).first()
     if last is None:
         return []
     warnings = []
@@ -321,10 +324,13 @@ _SENDER = tenant_bound(
     .outerjoin(User, (User.id == func.coalesce(Person.owner_user_id, Company.owner_user_id))
                & _tenant(User.tenant_id))
     .where(_tenant(Address.tenant_id), Address.canonical == bindparam("canonical")))
+# The lists are plain rows with the tables' columns: an ORM object costs more to make than
+# the row costs to fetch.
 _PERSON_ADDRESSES = tenant_bound(
-    select(Address).where(_tenant(Address.tenant_id), Address.person_id == bindparam("person"))
+    select(Address.__table__)
+    .where(_tenant(Address.tenant_id), Address.person_id == bindparam("person"))
     .order_by(Address.last_seen.desc()))
-_FORMS = tenant_bound(select(AddressForm).where(
+_FORMS = tenant_bound(select(AddressForm.__table__).where(
     _tenant(AddressForm.tenant_id),
     AddressForm.address_id.in_(bindparam("ids", expanding=True))))
 # A company's domains and the domains suggested to join it, in one round trip
@@ -334,13 +340,13 @@ _COMPANY_DOMAINS = tenant_bound(union_all(
     select(DomainSuggestion.domain, DomainSuggestion.reasons).where(
         _tenant(DomainSuggestion.tenant_id),
         DomainSuggestion.company_id == bindparam("company"), DomainSuggestion.state == "open")))
-_SUGGESTIONS = tenant_bound(select(Suggestion, Address.canonical).join(
+_SUGGESTIONS = tenant_bound(select(Suggestion.__table__, Address.canonical).join(
     Address, Address.id == Suggestion.address_id).where(
     _tenant(Suggestion.tenant_id), _tenant(Address.tenant_id), Suggestion.state == "open",
     (Suggestion.address_id == bindparam("address"))
     | (Suggestion.person_id == bindparam("person"))))
 _LAST_FROM = tenant_bound(
-    select(Observation)
+    select(Observation.__table__)
     .where(_tenant(Observation.tenant_id), Observation.sender_address_id == bindparam("address"))
     .order_by(Observation.sent_at.desc()).limit(1))
 

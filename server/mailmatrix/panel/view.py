@@ -9,7 +9,7 @@ them. The tone hint uses the profile (the primary address for formal matters).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from mailmatrix.auth.principal import Principal
@@ -21,6 +21,7 @@ from mailmatrix.customers.observe import observe
 from mailmatrix.customers.profile import Profile, profile
 from mailmatrix.mail_dates import utc_offset_minutes
 from mailmatrix.panel.catalog import ui_language
+from mailmatrix.plain_data import as_plain
 from mailmatrix.tone.cautions import LOCAL_TIME, Caution, local_time_caution
 from mailmatrix.tone.hint import MessageForTone, ToneHint, tone_hint
 
@@ -61,7 +62,7 @@ class PanelView:
     notes: tuple[str, ...] = ()  # catalog keys of states, e.g. "state.stored_only"
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return as_plain(self)
 
 
 def build_panel(database: Database, principal: Principal, facts: MessageFacts, *,
