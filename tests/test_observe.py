@@ -37,8 +37,8 @@ def rep(database: Database) -> Principal:
 
 def message(number: int, from_: str, to: str = "rep@example-export.com", **fields: str
             ) -> MessageFacts:
-    return MessageFacts(from_=from_, to=to, message_id=f"<m{number}@test>",
-                        date="Thu, 26 Nov 2026 08:15:00 +0100", **fields)
+    fields.setdefault("date", "Thu, 26 Nov 2026 08:15:00 +0100")
+    return MessageFacts(from_=from_, to=to, message_id=f"<m{number}@test>", **fields)
 
 
 def rows(database: Database, principal: Principal, model: type) -> list:
@@ -351,3 +351,28 @@ def test_facts_the_server_fetched_verify_a_message_the_pane_saw_first(database, 
     observe(database, rep, MessageFacts(**{**fetched.__dict__, "authentication_results": (
         "mx.google.com; dmarc=pass",)}), now=NOW)  # verified once: the verdict stays
     assert rows(database, rep, Observation)[0].auth_result == "fail"
+
+
+def test_the_last_exchange_is_the_persons_own_not_anyone_elses(database, rep) -> None:  # noqa: ANN001
+    li, other = "Li Wei <li.wei@acme-gmbh.de>", "Hans Schmidt <hans@zeta-trading.com>"
+    observe(database, rep, message(40, li, date="Mon, 23 Nov 2026 08:00:00 +0800"), now=NOW)
+    observe(database, rep, message(41, "rep@example-export.com", to=li, subject="Invoice 17",
+                                   date="Tue, 24 Nov 2026 10:00:00 +0100"), now=NOW)
+    # Later mail from and to someone else changes nothing about Li Wei
+    observe(database, rep, message(42, other, date="Wed, 25 Nov 2026 09:00:00 -0500"), now=NOW)
+    observe(database, rep, message(43, "rep@example-export.com", to=other, subject="PO 4411",
+                                   date="Thu, 26 Nov 2026 09:00:00 +0100"), now=NOW)
+    found = profile(database, rep, "li.wei@acme-gmbh.de")
+    assert found.last_exchange == {"in": "2026-11-23T00:00:00+00:00",
+                                   "out": "2026-11-24T09:00:00+00:00"}
+    assert found.their_utc_offset_minutes == 480
+    assert found.last_out_matters == ("invoice",)
+
+
+def test_the_newest_message_from_the_address_decides_its_warnings(database, rep) -> None:  # noqa: ANN001
+    observe(database, rep, message(44, "ceo@acme-gmbh.de", reply_to="pay@acme-payments.example",
+                                   date="Mon, 23 Nov 2026 08:00:00 +0000"), now=NOW)
+    assert "reply-to" in {w.kind for w in profile(database, rep, "ceo@acme-gmbh.de").warnings}
+    observe(database, rep, message(45, "ceo@acme-gmbh.de",
+                                   date="Tue, 24 Nov 2026 08:00:00 +0000"), now=NOW)
+    assert "reply-to" not in {w.kind for w in profile(database, rep, "ceo@acme-gmbh.de").warnings}
