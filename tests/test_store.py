@@ -75,6 +75,9 @@ def test_a_statement_declared_tenant_bound_must_restrict_the_tenant() -> None:
         tenant_bound(select(Address.id).where(Address.canonical == bindparam("canonical")))
     with pytest.raises(UnscopedStatement, match="not restricted"):  # the name alone is not
         tenant_bound(select(Address.id).where(Address.person_id == bindparam("tenant")))
+    with pytest.raises(UnscopedStatement, match="not restricted"):  # nor a row's id alone
+        tenant_bound(update(Address.__table__).where(Address.id == bindparam("row"))
+                     .values(label=bindparam("tenant")))
     with pytest.raises(UnscopedStatement, match="'tenant_id' parameter"):
         tenant_bound(insert(Address.__table__).values(canonical=bindparam("canonical")))
 

@@ -83,7 +83,7 @@ def tenant_bound(statement: S) -> S:
     if key not in compiled.params:
         raise UnscopedStatement(f"a tenant-bound statement needs a {key!r} parameter: "
                                 f"{compiled}")
-    reason = _unscoped(str(compiled))
+    reason = _unscoped(str(compiled), by_primary_key_alone=False)
     if reason:
         raise UnscopedStatement(reason)
     return statement.execution_options(**{BOUND: key})
@@ -127,8 +127,9 @@ def forbid_unscoped_statements(engine: Engine) -> None:
             raise UnscopedStatement(reason)
 
 
-def _unscoped(statement: str) -> str | None:
-    """Why an SQL statement on a tenant table is not restricted to one tenant, if it is not."""
+def _unscoped(statement: str, *, by_primary_key_alone: bool = True) -> str | None:
+    """Why an SQL statement on a tenant table is not restricted to one tenant, if it is not
+    (``by_primary_key_alone``: whether the unit of work's own statements are allowed)."""
     touched = {name.lower() for name in _TABLE_WORDS.findall(statement)} & TENANT_TABLES
     if not touched:
         return None
@@ -138,7 +139,7 @@ def _unscoped(statement: str) -> str | None:
             return f"insert without tenant_id: {statement[:200]}"
         return None
     where = _WHERE.split(lowered, maxsplit=1)
-    if len(where) == 2 and _BY_PRIMARY_KEY.fullmatch(where[1].strip()):
+    if by_primary_key_alone and len(where) == 2 and _BY_PRIMARY_KEY.fullmatch(where[1].strip()):
         # By primary key alone come only the unit of work's writes and the refreshes of
         # expired rows, both of rows this tenant's session loaded (scoped) or created
         # (stamped); Session.get() of an arbitrary id does carry the tenant criteria.
