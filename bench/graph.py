@@ -130,9 +130,9 @@ def bulk_tenant(database: Database, addresses: int, seed: int = 9, user: str | N
     for start in range(0, addresses, batch):
         size = min(batch, addresses - start)
         with database.session(tenant) as session:
-            persons = [{"tenant_id": tenant, "display_name": f"Person {start + n}",
-                        "names": [], "name_key": f"person {start + n}", "created_at": now,
-                        "updated_at": now} for n in range(0, size, 2)]
+            persons = [{"tenant_id": tenant, "display_name": bulk_name(start + n),
+                        "names": [bulk_name(start + n)], "name_key": f"person {start + n}",
+                        "created_at": now, "updated_at": now} for n in range(0, size, 2)]
             session.execute(insert(Person), persons)
             base = session.scalar(sqlalchemy.select(sqlalchemy.func.max(Person.id)).where(
                 Person.tenant_id == tenant)) - len(persons) + 1
@@ -159,6 +159,13 @@ def bulk_tenant(database: Database, addresses: int, seed: int = 9, user: str | N
     with database.engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
     return tenant, sample
+
+
+def bulk_name(address: int | str) -> str:
+    """The name bulk_tenant gives the person of address number ``address`` (or of its
+    canonical form, p<number>@...): two addresses share a person."""
+    number = int(address[1:address.index("@")]) if isinstance(address, str) else address
+    return f"Person {number - number % 2}"
 
 
 def profile_latency(database: Database, addresses: int) -> tuple[float, float]:

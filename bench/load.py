@@ -11,8 +11,8 @@ demo sign-in, no rate limits), and a separate load-generator process
     latency is measured from when the request was due, so a stall is not hidden), and
 (b) finds the sustainable throughput with closed-loop clients, beside the same for the
     trivial /healthz endpoint served the same way in the same run.
-A panel request observes the message (a known sender, a new Message-ID), reads the profile
-and computes the tone hint; Graph and Gmail are not involved.
+A panel request observes the message (a known sender under the name they are known by, a new
+Message-ID), reads the profile and computes the tone hint; Graph and Gmail are not involved.
 Targets (issue 8): p99 <= 50 ms on PostgreSQL at 1M at 100 requests/s; panel throughput >=
 0.15x the trivial endpoint's.
 """
@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPOSITORY / "bench"))
 import requests  # noqa: E402
 import sqlalchemy  # noqa: E402
 
-from graph import POSTGRES_URL, bulk_tenant, drop_schema  # noqa: E402
+from graph import POSTGRES_URL, bulk_name, bulk_tenant, drop_schema  # noqa: E402
 from mailmatrix.auth.demo import DEMO_USER  # noqa: E402
 from mailmatrix.customers.db import Database  # noqa: E402
 
@@ -75,12 +75,13 @@ def serve(url: str) -> tuple[subprocess.Popen, str]:
 
 
 def message(sender: str, number: int) -> dict:
-    return {"from": {"emailAddress": sender, "displayName": "Buyer"},
+    """A new message from a known sender, under the name they are known by."""
+    return {"from": {"emailAddress": sender, "displayName": bulk_name(sender)},
             "to": [{"emailAddress": DEMO_USER, "displayName": "Anna Becker"}],
             "subject": "PO 4411", "internetMessageId": f"<load-{uuid.uuid4().hex}-{number}@b>",
             "dateTimeCreated": "2026-11-26T07:15:00Z",
             "body": "Dear Ms Becker,\nplease find our purchase order attached.\n"
-                    "Kind regards\nBuyer"}
+                    f"Kind regards\n{bulk_name(sender)}"}
 
 
 # -- the load generator (runs in its own process) ---------------------------------------------

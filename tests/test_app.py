@@ -81,3 +81,15 @@ def test_readiness_needs_a_migrated_database(tmp_path: Path) -> None:
     database_of(app).upgrade()
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json["revision"] == database_of(app).head_revision()
+
+
+def test_serving_loads_the_tone_models_before_the_workers_fork() -> None:
+    from mailmatrix.serve import warm_up
+    from mailmatrix.tone.formality import packaged_model
+    from mailmatrix.tone.language import _identifier
+
+    packaged_model.cache_clear()
+    _identifier.cache_clear()
+    warm_up()
+    assert packaged_model.cache_info().currsize == 1
+    assert _identifier.cache_info().currsize == 1

@@ -4,6 +4,7 @@ hosts can share one PostgreSQL and one Redis."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -24,6 +25,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
 
 def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
+    warm_up()
     GunicornServer(app, {
         "bind": f"{host}:{port}", "workers": workers, "threads": threads,
         "worker_class": "gthread",
@@ -34,3 +36,17 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         "timeout": 60, "graceful_timeout": 20,
     }).run()
+
+
+def warm_up() -> None:
+    """Load what the panel reads once per process (the language and formality models, the
+    address tables) in the master, before the workers fork and share it: otherwise the first
+    panels of every worker wait for it, each of its threads loading its own copy (about a
+    second of CPU each)."""
+    from mailmatrix.addresses.classify import classify_address
+    from mailmatrix.tone.hint import MessageForTone, tone_hint
+
+    classify_address("Li Wei <li.wei@acme-gmbh.de>")
+    tone_hint(MessageForTone(body="Dear Ms Becker,\nplease find our order attached.\n"
+                                  "Kind regards\nLi Wei", subject="PO 4411", from_name="Li Wei"),
+              now=datetime.now(UTC))

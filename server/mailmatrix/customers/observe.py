@@ -246,8 +246,8 @@ class _Batch:
         session, tenant_id = self.session, self.tenant_id
         session.flush()
         if self.signed:
-            run_bound(session, _SIGNATURE_READ, [{"tenant": tenant_id, "row": row, "at": self.now}
-                                              for row in self.signed])
+            run_bound(session, _SIGNATURE_READ, [
+                {"tenant": tenant_id, "row": row, "at": self.now} for row in self.signed])
         suggest_domain_joins(session, self.touched.linked, self.now)
         changed = self.touched.linked | self.touched.reformed
         update_primaries(session, changed)
