@@ -45,3 +45,34 @@ def test_concurrent_observes_of_one_new_address_make_one_row(database: Database)
         companies = session.scalar(select(func.count(Company.id)))
     assert len(rows) == 1 and rows[0].count_in == 2 * MESSAGES_PER_PROCESS
     assert companies == 1
+
+
+def test_threads_asking_at_once_build_a_tenants_lookalike_index_once(
+        database: Database, monkeypatch) -> None:  # noqa: ANN001
+    import threading
+
+    from mailmatrix.customers import lookalikes
+
+    tenant = ensure_tenant(database, "local", "example-export.com")
+    builds: list[int] = []
+    real = lookalikes.LookalikeIndex
+
+    def counted(domains):  # noqa: ANN001, ANN202
+        builds.append(1)
+        return real(domains)
+
+    monkeypatch.setattr(lookalikes, "LookalikeIndex", counted)
+    start, found = threading.Barrier(8), []
+
+    def ask() -> None:
+        with database.reading(tenant) as session:
+            start.wait(timeout=30)
+            found.append(lookalikes.customer_domain_index(session, tenant))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(found) == 8 and len({id(index) for index in found}) == 1
+    assert builds == [1]

@@ -24,6 +24,7 @@ from mailmatrix.customers.models import CompanyDomain, TenantDomain
 _INDEXES: TTLCache[tuple[str, int], tuple[tuple[int, int], LookalikeIndex]] = TTLCache(256,
                                                                                       600)
 _LOCK = threading.Lock()
+_BUILDING: dict[tuple[str, int], threading.Lock] = {}  # one per database and tenant
 # The version is checked at most this often per tenant: a customer domain another process
 # added is protected here within two seconds (this process's own additions at once).
 _CHECKED: TTLCache[tuple[str, int], bool] = TTLCache(1024, 2)
@@ -60,11 +61,28 @@ def customer_domain_index(session: Session, tenant_id: int) -> LookalikeIndex:
 
 def _shared_index(session: Session, tenant_id: int) -> LookalikeIndex:
     key = (str(session.get_bind().url), tenant_id)
+    found = _fresh_index(key)
+    if found is not None:
+        return found
+    # One thread builds a tenant's index (a second or so for tens of thousands of domains);
+    # the process's other threads wait for it instead of each building their own at once.
+    with _LOCK:
+        building = _BUILDING.setdefault(key, threading.Lock())
+    with building:
+        found = _fresh_index(key)
+        return found if found is not None else _checked_index(session, tenant_id, key)
+
+
+def _fresh_index(key: tuple[str, int]) -> LookalikeIndex | None:
     with _LOCK:
         cached = _INDEXES.get(key)
         fresh = key in _CHECKED
-    if cached is not None and fresh:
-        return cached[1]
+    return cached[1] if cached is not None and fresh else None
+
+
+def _checked_index(session: Session, tenant_id: int, key: tuple[str, int]) -> LookalikeIndex:
+    with _LOCK:
+        cached = _INDEXES.get(key)
     # The newest domain ids are the version: domains are added far more often than removed,
     # and a removed one lingers in the index only until the cache entry expires.
     newest = session.execute(_NEWEST, {"tenant": tenant_id}).one()
