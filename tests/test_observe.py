@@ -376,3 +376,22 @@ def test_the_newest_message_from_the_address_decides_its_warnings(database, rep)
     observe(database, rep, message(45, "ceo@acme-gmbh.de",
                                    date="Tue, 24 Nov 2026 08:00:00 +0000"), now=NOW)
     assert "reply-to" not in {w.kind for w in profile(database, rep, "ceo@acme-gmbh.de").warnings}
+
+
+def test_raw_forms_are_counted_across_batches_with_first_and_last_seen(database, rep) -> None:  # noqa: ANN001
+    from mailmatrix.customers.observe import observe_many
+
+    observe_many(database, rep, [
+        message(50, "Li Wei <Li.Wei@acme-gmbh.de>", date="Tue, 24 Nov 2026 08:00:00 +0000"),
+        message(51, "Li Wei <Li.Wei@acme-gmbh.de>", date="Mon, 23 Nov 2026 08:00:00 +0000"),
+        message(52, "Li Wei <li.wei@acme-gmbh.de>", date="Mon, 23 Nov 2026 09:00:00 +0000"),
+    ], now=NOW)
+    observe(database, rep, message(53, "Li Wei <Li.Wei@acme-gmbh.de>",
+                                   date="Wed, 25 Nov 2026 08:00:00 +0000"), now=NOW)
+    forms = {form.raw: form for form in rows(database, rep, AddressForm)}
+    assert {raw: form.count for raw, form in forms.items()} == {
+        "Li.Wei@acme-gmbh.de": 3, "li.wei@acme-gmbh.de": 1}
+    mixed = forms["Li.Wei@acme-gmbh.de"]
+    assert (mixed.first_seen.day, mixed.last_seen.day) == (23, 25)
+    (person,) = rows(database, rep, Person)
+    assert person.primary_raw == "Li.Wei@acme-gmbh.de"  # the form used most
