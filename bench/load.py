@@ -2,11 +2,12 @@
 1,000,000 addresses, on PostgreSQL and SQLite.
 
     python bench/load.py [--sizes 10000,1000000] [--databases postgresql,sqlite]
-                         [--rates 50,100] [--seconds 20]
+                         [--rates 50,100] [--seconds 20] [--workers 2] [--threads 8]
 
 For each database and size: a fresh database is bulk-loaded (bench/graph.py's loader; ~1
-address in 2 shares a person), `mailmatrix serve` starts on loopback (2 workers x 8 threads,
-demo sign-in, no rate limits), and a separate load-generator process
+address in 2 shares a person), `mailmatrix serve` starts on loopback (--workers x --threads,
+by default 2 x 8 as `mailmatrix serve`; demo sign-in, no rate limits), and a separate
+load-generator process
 (a) offers fixed loads of --rates panel requests per second for --seconds (open loop: each
     latency is measured from when the request was due, so a stall is not hidden), and
 (b) finds the sustainable throughput with closed-loop clients, beside the same for the
@@ -52,14 +53,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(url: str) -> tuple[subprocess.Popen, str]:
+def serve(url: str, workers: int = 2, threads: int = 8) -> tuple[subprocess.Popen, str]:
     port = free_port()
     environment = {**os.environ, "MAILMATRIX_DATABASE_URL": url, "MAILMATRIX_DEMO_MODE": "true",
                    "MAILMATRIX_RATE_LIMIT_USER": "0", "MAILMATRIX_RATE_LIMIT_TENANT": "0",
                    "MAILMATRIX_SECRET_KEY": "load", "MAILMATRIX_ENTRA_CLIENT_ID": ""}
     server = subprocess.Popen(
         [sys.executable, "-c", "from mailmatrix.cli import main; main()", "serve", "--port",
-         str(port), "--workers", "2", "--threads", "8"], env=environment,
+         str(port), "--workers", str(workers), "--threads", str(threads)], env=environment,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -180,6 +181,8 @@ def main() -> None:
     parser.add_argument("--rates", default="50,100", help="offered loads, requests/s")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--generate", nargs=4, metavar=("BASE", "SENDERS", "RATE", "SECONDS"),
                         help=argparse.SUPPRESS)  # the load-generator process
     args = parser.parse_args()
@@ -201,7 +204,7 @@ def main() -> None:
                 database.dispose()
                 senders = Path(folder) / "senders.json"
                 senders.write_text(json.dumps(sample))
-                server, base = serve(url)
+                server, base = serve(url, args.workers, args.threads)
                 try:
                     for rate in (float(value) for value in args.rates.split(",")):
                         found = subprocess.run(
