@@ -321,8 +321,9 @@ def _tenant(column: Any) -> Any:
 
 
 def _newest_from_the_address(column: Any) -> Any:
-    """A column of the newest message from the sender's address (one step back along the
-    (tenant, sender, sent_at) index)."""
+    """A column of the newest message from the sender's address: one step back along the
+    (tenant, sender, sent_at) index, the same step for every column of one statement. (An id
+    to break ties would make it read and sort all of a sender's messages.)"""
     return (select(column)
             .where(_tenant(Observation.tenant_id), Observation.sender_address_id == Address.id)
             .order_by(Observation.sent_at.desc()).limit(1).correlate(Address)
