@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, domain_facts
 from mailmatrix.addresses.parse import ParsedAddress
 from mailmatrix.customers.models import Address, AddressForm, Person
-from mailmatrix.customers.scoping import run_bound, tenant_bound
+from mailmatrix.customers.scoping import of_tenant, row_of_tenant, run_bound, tenant_bound
 from mailmatrix.customers.upsert import get_or_create, insert_missing
 
 CHUNK = 500  # values per IN (...) list: well inside SQLite's and PostgreSQL's limits
@@ -146,22 +146,19 @@ def _known_hosting(report: AddressReport) -> str | None:
 
 
 _ADDRESSES = Address.__table__
-_SET_HOSTING = tenant_bound(update(_ADDRESSES)
-                            .where(_ADDRESSES.c.tenant_id == bindparam("tenant"),
-                                   _ADDRESSES.c.id == bindparam("row"))
-                            .values(hosting=bindparam("hosting")))
+_SET_HOSTING = tenant_bound(row_of_tenant(_ADDRESSES).values(hosting=bindparam("hosting")))
 _STATES = tenant_bound(
     select(Address.id, Address.canonical, Address.kind, Address.registrable_domain,
            Address.person_id, Address.company_id, Address.link_rule, Address.hosting,
            Address.signature_read_at, Person.names, Person.primary_address_id,
            Person.primary_raw)
     .outerjoin(Person, (Person.id == Address.person_id)
-               & (Person.tenant_id == bindparam("tenant")))
-    .where(Address.tenant_id == bindparam("tenant"),
+               & of_tenant(Person.tenant_id))
+    .where(of_tenant(Address.tenant_id),
            Address.canonical.in_(bindparam("canonicals", expanding=True))))
 _KNOWN_CANONICALS = tenant_bound(select(Address.canonical).where(
-    Address.tenant_id == bindparam("tenant"),
+    of_tenant(Address.tenant_id),
     Address.canonical.in_(bindparam("canonicals", expanding=True))))
 _FORM_IDS = tenant_bound(select(AddressForm.raw, AddressForm.id).where(
-    AddressForm.tenant_id == bindparam("tenant"),
+    of_tenant(AddressForm.tenant_id),
     AddressForm.raw.in_(bindparam("raws", expanding=True))))

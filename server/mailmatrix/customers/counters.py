@@ -18,7 +18,7 @@ from sqlalchemy.sql import ColumnElement
 
 from mailmatrix.customers.bulk_insert import SMALL_BATCH
 from mailmatrix.customers.models import Address, AddressForm
-from mailmatrix.customers.scoping import run_bound, tenant_bound
+from mailmatrix.customers.scoping import row_of_tenant, run_bound, tenant_bound
 
 _ADDRESSES = Address.__table__
 _FORMS = AddressForm.__table__
@@ -76,8 +76,7 @@ def _per_row(table: Any, fields: dict[str, Any], changes: Any) -> Any:
     """The per-row UPDATE of ``table``, built once (building one costs about as much as
     running it for one row)."""
     if table.name not in _PER_ROW:
-        _PER_ROW[table.name] = tenant_bound(update(table).where(
-            table.c.tenant_id == bindparam("tenant"), table.c.id == bindparam("row")).values(
+        _PER_ROW[table.name] = tenant_bound(row_of_tenant(table).values(
             changes({name: bindparam(name, type_=kind) for name, kind in fields.items()})))
     return _PER_ROW[table.name]
 

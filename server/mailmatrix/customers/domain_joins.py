@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from mailmatrix.customers.address_rows import chunks
 from mailmatrix.customers.models import Address, Company, DomainSuggestion, Person
-from mailmatrix.customers.scoping import run_bound, tenant_bound
+from mailmatrix.customers.scoping import of_tenant, run_bound, tenant_bound
 from mailmatrix.customers.upsert import insert_missing
 
 
@@ -59,10 +59,10 @@ _COMPANIES_OF_PERSONS = tenant_bound(
     select(Address.person_id, Person.company_id, Person.display_name, Address.company_id,
            Address.registrable_domain)
     .join(Person, (Person.id == Address.person_id)
-          & (Person.tenant_id == bindparam("tenant")))
-    .where(Address.tenant_id == bindparam("tenant"),
+          & of_tenant(Person.tenant_id))
+    .where(of_tenant(Address.tenant_id),
            Address.person_id.in_(bindparam("ids", expanding=True)),
            Address.company_id.is_not(None), Address.kind == "corporate")
     .order_by(Address.id))
 _COMPANY_NAMES = tenant_bound(select(Company.id, Company.name).where(
-    Company.tenant_id == bindparam("tenant"), Company.id.in_(bindparam("ids", expanding=True))))
+    of_tenant(Company.tenant_id), Company.id.in_(bindparam("ids", expanding=True))))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.errors import InvalidAddress
@@ -28,7 +28,7 @@ from mailmatrix.customers.lookalikes import customer_domain_index, remember_cust
 from mailmatrix.customers.models import Address, Company, CompanyDomain, Person
 from mailmatrix.customers.name_key import name_key
 from mailmatrix.customers.same_name import suggest_same_names
-from mailmatrix.customers.scoping import run_bound, tenant_bound
+from mailmatrix.customers.scoping import row_of_tenant, run_bound, tenant_bound
 from mailmatrix.customers.upsert import insert_missing
 
 
@@ -164,18 +164,10 @@ class _NewPerson:
 
 
 _ADDRESSES = Address.__table__
-_SET_COMPANY = tenant_bound(update(_ADDRESSES)
-                            .where(_ADDRESSES.c.tenant_id == bindparam("tenant"),
-                                   _ADDRESSES.c.id == bindparam("row"))
-                            .values(company_id=bindparam("company")))
+_SET_COMPANY = tenant_bound(row_of_tenant(_ADDRESSES).values(company_id=bindparam("company")))
 _PERSONS = Person.__table__
 _SET_PERSON_COMPANY = tenant_bound(
-    update(_PERSONS)
-    .where(_PERSONS.c.tenant_id == bindparam("tenant"), _PERSONS.c.id == bindparam("row"),
-           _PERSONS.c.company_id.is_(None))
+    row_of_tenant(_PERSONS).where(_PERSONS.c.company_id.is_(None))
     .values(company_id=bindparam("company")))
-_SET_PERSON = tenant_bound(update(_ADDRESSES)
-                           .where(_ADDRESSES.c.tenant_id == bindparam("tenant"),
-                                  _ADDRESSES.c.id == bindparam("row"))
-                           .values(person_id=bindparam("person"), link_state="auto",
-                                   link_rule="first-seen"))
+_SET_PERSON = tenant_bound(row_of_tenant(_ADDRESSES).values(
+    person_id=bindparam("person"), link_state="auto", link_rule="first-seen"))

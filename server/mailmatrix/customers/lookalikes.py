@@ -13,12 +13,13 @@ import threading
 from typing import Any
 
 from cachetools import TTLCache
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.lookalike import LookalikeIndex, LookalikeMatch
 from mailmatrix.customers.address_rows import COMPANY_KINDS
 from mailmatrix.customers.models import CompanyDomain, TenantDomain
+from mailmatrix.customers.scoping import of_tenant
 
 # Keyed by database and tenant: a process may serve several databases (tests do).
 _INDEXES: TTLCache[tuple[str, int], tuple[tuple[int, int], LookalikeIndex]] = TTLCache(256,
@@ -118,6 +119,6 @@ def imitation_of(session: Session, row: Any) -> LookalikeMatch | None:
 
 _NEWEST = select(
     select(func.max(CompanyDomain.id)).where(
-        CompanyDomain.tenant_id == bindparam("tenant")).scalar_subquery(),
+        of_tenant(CompanyDomain.tenant_id)).scalar_subquery(),
     select(func.max(TenantDomain.id)).where(
-        TenantDomain.tenant_id == bindparam("tenant")).scalar_subquery())
+        of_tenant(TenantDomain.tenant_id)).scalar_subquery())

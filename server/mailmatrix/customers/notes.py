@@ -14,7 +14,7 @@ from mailmatrix.customers.audit import record_change
 from mailmatrix.customers.db import Database, iso_utc
 from mailmatrix.customers.errors import DecisionError, NotFound
 from mailmatrix.customers.models import Company, Note, Person, User
-from mailmatrix.customers.scoping import run_bound, tenant_bound
+from mailmatrix.customers.scoping import of_tenant, run_bound, tenant_bound
 
 MAX_NOTE = 2000  # characters: a note, not a document
 VISIBILITIES = ("team", "private")
@@ -104,8 +104,8 @@ def _visible(note: Note, principal: Principal) -> bool:
 _NOTES_ABOUT = tenant_bound(
     select(Note.__table__, User.display_name.label("author_name"),
            User.email.label("author_email"))
-    .join(User, (User.id == Note.author_user_id) & (User.tenant_id == bindparam("tenant")))
-    .where(Note.tenant_id == bindparam("tenant"),
+    .join(User, (User.id == Note.author_user_id) & of_tenant(User.tenant_id))
+    .where(of_tenant(Note.tenant_id),
            or_(Note.person_id == bindparam("person"), Note.company_id == bindparam("company")),
            or_(Note.visibility == "team", Note.author_user_id == bindparam("user")))
     .order_by(Note.created_at.desc(), Note.id.desc()).limit(50))

@@ -26,7 +26,6 @@ from sqlalchemy import (
     null,
     select,
     union_all,
-    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -59,7 +58,7 @@ from mailmatrix.customers.models import (
     Tenant,
     TenantDomain,
 )
-from mailmatrix.customers.scoping import run_bound, tenant_bound
+from mailmatrix.customers.scoping import of_tenant, row_of_tenant, run_bound, tenant_bound
 from mailmatrix.customers.summaries import update_customer_types, update_primaries
 from mailmatrix.customers.upsert import insert_missing
 
@@ -482,22 +481,17 @@ _OBSERVATIONS = Observation.__table__
 _PARTICIPANTS = Participant.__table__
 _ADDRESSES = Address.__table__
 _VERIFIED = tenant_bound(
-    update(_OBSERVATIONS)
-    .where(_OBSERVATIONS.c.tenant_id == bindparam("tenant"),
-           _OBSERVATIONS.c.id == bindparam("row"))
+    row_of_tenant(_OBSERVATIONS)
     .values(auth_result=bindparam("result"), auth_details=bindparam("details"),
             utc_offset_minutes=bindparam("offset"), reply_to_address_id=bindparam("reply_to"),
             provenance=VERIFIED)
 )
 _SIGNATURE_READ = tenant_bound(
-    update(_ADDRESSES)
-    .where(_ADDRESSES.c.tenant_id == bindparam("tenant"), _ADDRESSES.c.id == bindparam("row"))
-    .values(signature_read_at=bindparam("at"))
-)
+    row_of_tenant(_ADDRESSES).values(signature_read_at=bindparam("at")))
 # The tenant's own domains (one row each) and its suppression key (a row of its own)
 _TENANT_CONTEXT = tenant_bound(union_all(
     select(TenantDomain.domain, null().label("suppression_key"))
-    .where(TenantDomain.tenant_id == bindparam("tenant")),
+    .where(of_tenant(TenantDomain.tenant_id)),
     select(null(), Tenant.suppression_key).where(Tenant.id == bindparam("tenant"))))
 
 
@@ -506,7 +500,7 @@ def _by_message_keys(*columns: Any) -> dict[bool, Any]:
     elsewhere: by an IN list}."""
     def build(keys: ColumnElement[bool]) -> Any:
         return tenant_bound(select(*columns).where(
-            _OBSERVATIONS.c.tenant_id == bindparam("tenant"),
+            of_tenant(_OBSERVATIONS.c.tenant_id),
             _OBSERVATIONS.c.user_id == bindparam("user"), keys))
     return {True: build(_OBSERVATIONS.c.message_key == any_(
                 bindparam("keys", type_=ARRAY(String)))),

@@ -36,7 +36,7 @@ from mailmatrix.customers.primary import (
     preferred_form,
     primary_reasons,
 )
-from mailmatrix.customers.scoping import run_bound, tenant_bound
+from mailmatrix.customers.scoping import of_tenant, run_bound, tenant_bound
 from mailmatrix.plain_data import as_plain
 
 
@@ -316,16 +316,12 @@ def _name_reuse_warnings(session: Session, row: Address, person: Person | None
 
 
 # The statements, built once: building them per call cost about as much as running them.
-def _tenant(column: Any) -> Any:
-    return column == bindparam("tenant")
-
-
 def _newest_from_the_address(column: Any) -> Any:
     """A column of the newest message from the sender's address: one step back along the
     (tenant, sender, sent_at) index, the same step for every column of one statement. (An id
     to break ties would make it read and sort all of a sender's messages.)"""
     return (select(column)
-            .where(_tenant(Observation.tenant_id), Observation.sender_address_id == Address.id)
+            .where(of_tenant(Observation.tenant_id), Observation.sender_address_id == Address.id)
             .order_by(Observation.sent_at.desc()).limit(1).correlate(Address)
             .scalar_subquery())
 
@@ -333,7 +329,7 @@ def _newest_from_the_address(column: Any) -> Any:
 def _newest_in(column: Any) -> Any:
     """A column of the newest message from any of the given addresses."""
     return (select(column).where(
-        _tenant(Observation.tenant_id), Observation.direction == "in",
+        of_tenant(Observation.tenant_id), Observation.direction == "in",
         Observation.sender_address_id.in_(bindparam("ids", expanding=True)))
         .order_by(Observation.sent_at.desc()).limit(1).scalar_subquery())
 
@@ -341,7 +337,7 @@ def _newest_in(column: Any) -> Any:
 def _newest_out(column: Any) -> Any:
     """A column of the newest message to any of the given addresses."""
     return (select(column).join(Participant, Participant.observation_id == Observation.id)
-            .where(_tenant(Observation.tenant_id), _tenant(Participant.tenant_id),
+            .where(of_tenant(Observation.tenant_id), of_tenant(Participant.tenant_id),
                    Observation.direction == "out",
                    Participant.address_id.in_(bindparam("ids", expanding=True)))
             .order_by(Observation.sent_at.desc()).limit(1).scalar_subquery())
@@ -354,12 +350,12 @@ _SENDER = tenant_bound(
                Observation.reply_to_address_id, Observation.sender_display_name,
                Observation.auth_result, Observation.formal_kinds)))
     .join(Tenant, Tenant.id == Address.tenant_id)
-    .outerjoin(Person, (Person.id == Address.person_id) & _tenant(Person.tenant_id))
+    .outerjoin(Person, (Person.id == Address.person_id) & of_tenant(Person.tenant_id))
     .outerjoin(Company, (Company.id == func.coalesce(Person.company_id, Address.company_id))
-               & _tenant(Company.tenant_id))
+               & of_tenant(Company.tenant_id))
     .outerjoin(User, (User.id == func.coalesce(Person.owner_user_id, Company.owner_user_id))
-               & _tenant(User.tenant_id))
-    .where(_tenant(Address.tenant_id), Address.canonical == bindparam("canonical")))
+               & of_tenant(User.tenant_id))
+    .where(of_tenant(Address.tenant_id), Address.canonical == bindparam("canonical")))
 # The newest message from the person and to them, in one round trip
 _LAST_EXCHANGE = tenant_bound(select(
     _newest_in(Observation.sent_at).label("last_in"),
@@ -372,19 +368,19 @@ _ADDRESSES_AND_FORMS = tenant_bound(
     select(Address.__table__, AddressForm.raw.label("form_raw"),
            AddressForm.tag.label("form_tag"), AddressForm.count.label("form_count"))
     .outerjoin(AddressForm, (AddressForm.address_id == Address.id)
-               & _tenant(AddressForm.tenant_id))
-    .where(_tenant(Address.tenant_id),
+               & of_tenant(AddressForm.tenant_id))
+    .where(of_tenant(Address.tenant_id),
            (Address.person_id == bindparam("person")) | (Address.id == bindparam("address")))
     .order_by(Address.last_seen.desc(), Address.id))
 # A company's domains and the domains suggested to join it, in one round trip
 _COMPANY_DOMAINS = tenant_bound(union_all(
     select(CompanyDomain.domain, cast(null(), JSON).label("reasons")).where(
-        _tenant(CompanyDomain.tenant_id), CompanyDomain.company_id == bindparam("company")),
+        of_tenant(CompanyDomain.tenant_id), CompanyDomain.company_id == bindparam("company")),
     select(DomainSuggestion.domain, DomainSuggestion.reasons).where(
-        _tenant(DomainSuggestion.tenant_id),
+        of_tenant(DomainSuggestion.tenant_id),
         DomainSuggestion.company_id == bindparam("company"), DomainSuggestion.state == "open")))
 _SUGGESTIONS = tenant_bound(select(Suggestion.__table__, Address.canonical).join(
     Address, Address.id == Suggestion.address_id).where(
-    _tenant(Suggestion.tenant_id), _tenant(Address.tenant_id), Suggestion.state == "open",
+    of_tenant(Suggestion.tenant_id), of_tenant(Address.tenant_id), Suggestion.state == "open",
     (Suggestion.address_id == bindparam("address"))
     | (Suggestion.person_id == bindparam("person"))))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from mailmatrix.customers.address_rows import chunks
 from mailmatrix.customers.lookalikes import imitation_of
 from mailmatrix.customers.models import Address, LinkDecision, Person
-from mailmatrix.customers.scoping import run_bound, tenant_bound
+from mailmatrix.customers.scoping import of_tenant, run_bound, tenant_bound
 from mailmatrix.customers.suggestions import Offer, offer
 
 COMMON_NAME_PERSONS = 3  # a name key shared by this many persons is common in the tenant
@@ -106,13 +106,13 @@ def _refused(session: Session, tenant_id: int, address_ids: list[int]
 # Built once: building a statement costs about as much as running it
 _BY_NAME_KEY = tenant_bound(
     select(Person.id, Person.name_key)
-    .where(Person.tenant_id == bindparam("tenant"),
+    .where(of_tenant(Person.tenant_id),
            Person.name_key.in_(bindparam("keys", expanding=True)))
     .order_by(Person.id))
 _CANONICALS_OF = tenant_bound(select(Address.person_id, Address.canonical).where(
-    Address.tenant_id == bindparam("tenant"),
+    of_tenant(Address.tenant_id),
     Address.person_id.in_(bindparam("ids", expanding=True))))
 _REFUSED = tenant_bound(select(LinkDecision.address_id, LinkDecision.person_id).where(
-    LinkDecision.tenant_id == bindparam("tenant"),
+    of_tenant(LinkDecision.tenant_id),
     LinkDecision.address_id.in_(bindparam("ids", expanding=True)),
     LinkDecision.decision == "cannot-link"))

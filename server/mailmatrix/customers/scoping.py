@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, update
 from sqlalchemy.engine import Engine, Result
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import Executable
@@ -87,6 +87,17 @@ def tenant_bound(statement: S) -> S:
     if reason:
         raise UnscopedStatement(reason)
     return statement.execution_options(**{BOUND: key})
+
+
+def of_tenant(column: Any) -> Any:
+    """``column = :tenant``: how a tenant-bound statement restricts a table."""
+    return column == bindparam("tenant")
+
+
+def row_of_tenant(table: Any) -> Any:
+    """An UPDATE of one row of a tenant table, by the ``tenant`` and ``row`` parameters (its
+    values to follow; then ``tenant_bound``)."""
+    return update(table).where(of_tenant(table.c.tenant_id), table.c.id == bindparam("row"))
 
 
 def run_bound(session: Session, statement: Executable,

@@ -23,7 +23,7 @@ from mailmatrix.customers.primary import (
     is_candidate,
     preferred_form,
 )
-from mailmatrix.customers.scoping import run_bound, tenant_bound
+from mailmatrix.customers.scoping import of_tenant, row_of_tenant, run_bound, tenant_bound
 
 
 def choose_primary(session: Session, person_id: int) -> None:
@@ -139,49 +139,42 @@ def _expire(session: Session, model: type, written: set[int]) -> None:
             session.expire(held)
 
 
-def _by_id(table: Any) -> Any:
-    return update(table).where(table.c.tenant_id == bindparam("tenant"),
-                               table.c.id == bindparam("row"))
-
-
 def _ids(column: Any) -> Any:
     return column.in_(bindparam("ids", expanding=True))
 
 
-def _of_tenant(column: Any) -> Any:
-    return column == bindparam("tenant")
 
 
 # The statements, built once (building one costs about as much as running it)
-_SET_PRIMARY = tenant_bound(_by_id(Person.__table__).values(
+_SET_PRIMARY = tenant_bound(row_of_tenant(Person.__table__).values(
     primary_address_id=bindparam("address"), primary_raw=bindparam("raw")))
-_SET_PERSON_TYPE = tenant_bound(_by_id(Person.__table__).values(
+_SET_PERSON_TYPE = tenant_bound(row_of_tenant(Person.__table__).values(
     customer_type=bindparam("kind"), customer_type_reason=bindparam("reason")))
-_SET_COMPANY_TYPE = tenant_bound(_by_id(Company.__table__).values(
+_SET_COMPANY_TYPE = tenant_bound(row_of_tenant(Company.__table__).values(
     customer_type=bindparam("kind"), customer_type_reason=bindparam("reason")))
 _UNPIN = tenant_bound(update(Person.__table__).where(
-    _of_tenant(Person.tenant_id), _ids(Person.id)).values(primary_pinned=False))
+    of_tenant(Person.tenant_id), _ids(Person.id)).values(primary_pinned=False))
 _PRIMARIES = tenant_bound(
     select(Person.id, Person.primary_pinned, Person.primary_address_id, Person.primary_raw)
-    .where(_of_tenant(Person.tenant_id), _ids(Person.id)))
+    .where(of_tenant(Person.tenant_id), _ids(Person.id)))
 _ADDRESSES_OF_PERSONS = tenant_bound(
     select(Address.id, Address.person_id, Address.kind, Address.canonical,
            Address.formal_count, Address.last_seen)
-    .where(_of_tenant(Address.tenant_id), _ids(Address.person_id)))
+    .where(of_tenant(Address.tenant_id), _ids(Address.person_id)))
 _FORMS_OF = tenant_bound(
     select(AddressForm.address_id, AddressForm.raw, AddressForm.tag, AddressForm.count)
-    .where(_of_tenant(AddressForm.tenant_id), _ids(AddressForm.address_id)))
+    .where(of_tenant(AddressForm.tenant_id), _ids(AddressForm.address_id)))
 _EMPLOYERS = tenant_bound(select(Person.id, Person.company_id).where(
-    _of_tenant(Person.tenant_id), _ids(Person.id), Person.company_id.is_not(None)))
+    of_tenant(Person.tenant_id), _ids(Person.id), Person.company_id.is_not(None)))
 _COMPANY_TYPES = tenant_bound(
     select(Company.id, Company.name, Company.customer_type, Company.customer_type_reason)
-    .where(_of_tenant(Company.tenant_id), _ids(Company.id)))
+    .where(of_tenant(Company.tenant_id), _ids(Company.id)))
 _PROVIDERS = tenant_bound(select(Address.person_id, Address.provider).where(
-    _of_tenant(Address.tenant_id), _ids(Address.person_id)))
+    of_tenant(Address.tenant_id), _ids(Address.person_id)))
 _COMPANY_ADDRESSES = tenant_bound(
     select(Address.company_id, Address.person_id, Address.role, Address.hosting)
-    .where(_of_tenant(Address.tenant_id), _ids(Address.company_id)))
+    .where(of_tenant(Address.tenant_id), _ids(Address.company_id)))
 _DOMAIN_COUNTS = tenant_bound(
     select(CompanyDomain.company_id, func.count(CompanyDomain.id))
-    .where(_of_tenant(CompanyDomain.tenant_id), _ids(CompanyDomain.company_id))
+    .where(of_tenant(CompanyDomain.tenant_id), _ids(CompanyDomain.company_id))
     .group_by(CompanyDomain.company_id))
