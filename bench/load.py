@@ -37,6 +37,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY / "bench"))
 
+import psutil  # noqa: E402
 import requests  # noqa: E402
 import sqlalchemy  # noqa: E402
 
@@ -87,8 +88,25 @@ def message(sender: str, number: int) -> dict:
 
 # -- the load generator (runs in its own process) ---------------------------------------------
 
-def generate(base: str, senders: list[str], rate: float, seconds: float, concurrency: int
-             ) -> dict:
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU used so far by the server (gunicorn and its workers), by PostgreSQL's processes and
+    by this load generator: where a request's cost lands on the shared cores."""
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            return 0.0
+        return times.user + times.system
+
+    server = psutil.Process(server_pid)
+    return {"server": sum(map(used, [server, *server.children(recursive=True)])),
+            "postgresql": sum(used(process) for process in psutil.process_iter(["name"])
+                              if (process.info["name"] or "").startswith("postgres")),
+            "generator": time.process_time()}
+
+
+def generate(base: str, senders: list[str], rate: float, seconds: float, concurrency: int,
+             server_pid: int) -> dict:
     session = requests.Session()
     rng = random.Random(1)
 
@@ -103,14 +121,17 @@ def generate(base: str, senders: list[str], rate: float, seconds: float, concurr
 
     for number in range(20):  # warm up: connections, caches, prepared statements
         session.post(base + "/api/panel", headers=DEMO, json=message(senders[number], -number))
-    start = time.perf_counter()
+    cpu_before, start = cpu_seconds(server_pid), time.perf_counter()
     with ThreadPoolExecutor(64) as pool:
         answers = list(pool.map(panel, range(int(rate * seconds))))
+    cpu_after = cpu_seconds(server_pid)
     latencies = sorted(elapsed for _, elapsed in answers)  # failures take time too
     fixed = {"p50": statistics.median(latencies),
              "p95": latencies[int(len(latencies) * 0.95)],
              "p99": latencies[int(len(latencies) * 0.99)], "requests": len(latencies),
-             "failed": sum(status != 200 for status, _ in answers)}
+             "failed": sum(status != 200 for status, _ in answers),
+             "cpu_ms_per_request": {part: (cpu_after[part] - cpu_before[part]) * 1000
+                                    / len(answers) for part in cpu_before}}
     return {"fixed_load": fixed,
             "panel_rps": closed_loop(base, senders, concurrency, seconds / 2, panel=True),
             "healthz_rps": closed_loop(base, senders, concurrency, seconds / 2, panel=False)}
@@ -171,7 +192,9 @@ def report(kind: str, size: int, loaded: float, rate: float, seconds: float, res
           f"{fixed['p99']:.1f} ms, {fixed['failed']} of {fixed['requests']} failed; "
           f"throughput panel {result['panel_rps']:.0f} req/s vs /healthz "
           f"{result['healthz_rps']:.0f} req/s = "
-          f"{result['panel_rps'] / result['healthz_rps']:.2f}x", flush=True)
+          f"{result['panel_rps'] / result['healthz_rps']:.2f}x; CPU per request at the fixed "
+          f"load: " + ", ".join(f"{part} {ms:.1f} ms" for part, ms in fixed[
+              "cpu_ms_per_request"].items()), flush=True)
 
 
 def main() -> None:
@@ -183,13 +206,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
-    parser.add_argument("--generate", nargs=4, metavar=("BASE", "SENDERS", "RATE", "SECONDS"),
-                        help=argparse.SUPPRESS)  # the load-generator process
+    parser.add_argument("--generate", nargs=5, help=argparse.SUPPRESS,  # the load generator
+                        metavar=("BASE", "SENDERS", "RATE", "SECONDS", "SERVER_PID"))
     args = parser.parse_args()
     if args.generate:
-        base, senders, rate, seconds = args.generate
+        base, senders, rate, seconds, server_pid = args.generate
         print(json.dumps(generate(base, json.loads(Path(senders).read_text()), float(rate),
-                                  float(seconds), args.clients)))
+                                  float(seconds), args.clients, int(server_pid))))
         return
     folder = tempfile.mkdtemp()
     for kind in args.databases.split(","):
@@ -209,7 +232,8 @@ def main() -> None:
                     for rate in (float(value) for value in args.rates.split(",")):
                         found = subprocess.run(
                             [sys.executable, __file__, "--clients", str(args.clients),
-                             "--generate", base, str(senders), str(rate), str(args.seconds)],
+                             "--generate", base, str(senders), str(rate), str(args.seconds),
+                             str(server.pid)],
                             capture_output=True, text=True, check=True, timeout=1800)
                         report(kind, size, loaded, rate, args.seconds,
                                json.loads(found.stdout.strip().splitlines()[-1]))

@@ -12,12 +12,14 @@ from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.errors import AccessDenied
 from mailmatrix.customers.models import Address, Company, Person, Share, Tenant
+from mailmatrix.customers.sender_row import SenderCompany, SenderPerson
 
 PROTECTIVE_WARNINGS = ("lookalike", "reply-to", "dmarc", "bank-details", "display-name")
 
 
-def sees_fully(session: Session, principal: Principal, policy: str, person: Person | None,
-               company: Company | None) -> bool:
+def sees_fully(session: Session, principal: Principal, policy: str,
+               person: Person | SenderPerson | None, company: Company | SenderCompany | None
+               ) -> bool:
     if policy != "owner" or principal.role == "admin":
         return True
     owners = (person.owner_user_id if person else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, cast, func, null, select, union_all
+from sqlalchemy import JSON, bindparam, cast, null, select, union_all
 from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, classify_address
@@ -19,15 +19,12 @@ from mailmatrix.customers.lookalikes import customer_domain_index
 from mailmatrix.customers.models import (
     Address,
     AddressForm,
-    Company,
     CompanyDomain,
     DomainSuggestion,
     Observation,
     Participant,
     Person,
     Suggestion,
-    Tenant,
-    User,
 )
 from mailmatrix.customers.notes import NoteView, notes_about
 from mailmatrix.customers.primary import (
@@ -37,6 +34,15 @@ from mailmatrix.customers.primary import (
     primary_reasons,
 )
 from mailmatrix.customers.scoping import of_tenant, run_bound, tenant_bound
+from mailmatrix.customers.sender_row import (
+    NewestMessage,
+    Sender,
+    SenderAddress,
+    SenderCompany,
+    SenderOwner,
+    SenderPerson,
+    read_sender,
+)
 from mailmatrix.plain_data import as_plain
 
 
@@ -89,23 +95,18 @@ def profile(database: Database, principal: Principal, address_text: str) -> Prof
     if not report.valid:
         return Profile(address_text, report.as_dict(), False)
     with database.reading(principal.tenant_id) as session:
-        # The address, its person, company and owner, and its newest message, in one round
-        # trip: each costs the client a few hundred microseconds.
-        found = session.execute(_SENDER, {"tenant": principal.tenant_id,
-                                          "canonical": report.canonical}).first()
+        found = read_sender(session, principal.tenant_id, report.canonical)
         warnings = list(_lookalike_warnings(session, principal, report))
         if found is None:
             return Profile(address_text, report.as_dict(), False, warnings=tuple(warnings))
-        row, person, company, owner = found.Address, found.Person, found.Company, found.User
-        warnings += _message_warnings(session, row, found)
+        row, person, company = found.address, found.person, found.company
+        warnings += _message_warnings(session, row, found.newest)
         if not sees_fully(session, principal, found.visibility_policy, person, company):
-            found_profile = _restricted(address_text, report, row, person, company, owner,
-                                        warnings)
+            found_profile = _restricted(address_text, report, found, warnings)
         else:
             found_profile = _full(session, principal, address_text, report, found, warnings)
-        viewed = (row.id, row.person_id)
     if found.audit_views:
-        _record_view(database, principal, *viewed)
+        _record_view(database, principal, row.id, row.person_id)
     return found_profile
 
 
@@ -124,9 +125,8 @@ def profile_of_person(database: Database, principal: Principal, person_id: int) 
 
 
 def _full(session: Session, principal: Principal, address_text: str, report: AddressReport,
-          found: Any, warnings: list[Warning]) -> Profile:
-    """``found``: a row of _SENDER."""
-    row, person, company, owner = found.Address, found.Person, found.Company, found.User
+          found: Sender, warnings: list[Warning]) -> Profile:
+    row, person, company = found.address, found.person, found.company
     rows, forms = _person_addresses(session, row, person)
     warnings = warnings + _name_reuse_warnings(session, row, person)
     last = run_bound(session, _LAST_EXCHANGE, {"tenant": row.tenant_id,
@@ -135,7 +135,7 @@ def _full(session: Session, principal: Principal, address_text: str, report: Add
         query=address_text,
         classification=report.as_dict(),
         known=True,
-        person=_person_dict(person, owner),
+        person=_person_dict(person, found.owner),
         company=_company_dict(session, company),
         addresses=tuple(_address_view(item, forms[item.id], person) for item in rows),
         primary=_primary(person, rows),
@@ -149,17 +149,17 @@ def _full(session: Session, principal: Principal, address_text: str, report: Add
     )
 
 
-def _restricted(address_text: str, report: AddressReport, row: Address, person: Person | None,
-                company: Company | None, owner: User | None, warnings: list[Warning]
-                ) -> Profile:
+def _restricted(address_text: str, report: AddressReport, found: Sender,
+                warnings: list[Warning]) -> Profile:
     """A colleague's customer: that it is known, whose it is, and what protects money; not
     notes, labels, history or their other addresses."""
+    row, person, company = found.address, found.person, found.company
     shown = AddressView(address=address_text, canonical=row.canonical, kind=row.kind,
                         provider=row.provider, hosting=row.hosting, label=None, primary=False,
                         link_state=None, first_seen=None, last_seen=None)
     return Profile(
         query=address_text, classification=report.as_dict(), known=True,
-        person=_person_dict(person, owner) | {"customer_type": None} if person else None,
+        person=_person_dict(person, found.owner) | {"customer_type": None} if person else None,
         company={"id": company.id, "name": company.name, "domains": [], "customer_type": None,
                  "customer_type_reason": None, "formal_channels": {},
                  "domain_suggestions": []} if company else None,
@@ -176,7 +176,7 @@ def _record_view(database: Database, principal: Principal, address_id: int,
                       {"person_id": person_id})
 
 
-def _primary(person: Person | None, rows: list[Address]) -> dict[str, Any] | None:
+def _primary(person: SenderPerson | None, rows: list[Any]) -> dict[str, Any] | None:
     """The primary for formal matters and why, told from the addresses' live counts:
     ``reason`` in English, ``reasons`` as (name, values) pairs for a UI to word."""
     if person is None or not person.primary_raw:
@@ -199,7 +199,7 @@ class _Form:
     count: int
 
 
-def _person_addresses(session: Session, row: Address, person: Person | None
+def _person_addresses(session: Session, row: SenderAddress, person: SenderPerson | None
                       ) -> tuple[list[Any], dict[int, list[_Form]]]:
     """The person's addresses (rows with the columns of Address), newest first, and the raw
     forms of each (the address alone when it has no person)."""
@@ -215,7 +215,7 @@ def _person_addresses(session: Session, row: Address, person: Person | None
     return list(rows.values()), forms
 
 
-def _address_view(row: Any, forms: list[_Form], person: Person | None) -> AddressView:
+def _address_view(row: Any, forms: list[_Form], person: SenderPerson | None) -> AddressView:
     return AddressView(
         address=preferred_form(row, forms), canonical=row.canonical, kind=row.kind,
         provider=row.provider, hosting=row.hosting, label=row.label,
@@ -225,7 +225,8 @@ def _address_view(row: Any, forms: list[_Form], person: Person | None) -> Addres
         tags=tuple(sorted({form.tag for form in forms if form.tag})))
 
 
-def _person_dict(person: Person | None, owner: User | None) -> dict[str, object] | None:
+def _person_dict(person: SenderPerson | None, owner: SenderOwner | None
+                 ) -> dict[str, object] | None:
     if person is None:
         return None
     return {"id": person.id, "name": person.display_name, "names": list(person.names or []),
@@ -233,7 +234,7 @@ def _person_dict(person: Person | None, owner: User | None) -> dict[str, object]
             "owner": (owner.display_name or owner.email) if owner else None}
 
 
-def _company_dict(session: Session, company: Company | None) -> dict[str, object] | None:
+def _company_dict(session: Session, company: SenderCompany | None) -> dict[str, object] | None:
     if company is None:
         return None
     rows = run_bound(session, _COMPANY_DOMAINS, {"tenant": company.tenant_id,
@@ -247,7 +248,7 @@ def _company_dict(session: Session, company: Company | None) -> dict[str, object
                                    for domain, reasons in rows if reasons is not None]}
 
 
-def _suggestions(session: Session, row: Address, person: Person | None
+def _suggestions(session: Session, row: SenderAddress, person: SenderPerson | None
                  ) -> list[dict[str, object]]:
     """Open suggestions about this address, or towards its person."""
     found = run_bound(session, _SUGGESTIONS, {"tenant": row.tenant_id, "address": row.id,
@@ -270,9 +271,9 @@ def _lookalike_warnings(session: Session, principal: Principal, report: AddressR
                     params={"domain": domain, "customer": match.lookalike_of})]
 
 
-def _message_warnings(session: Session, row: Address, last: Any) -> list[Warning]:
-    """``last``: the newest message from the address (the columns of _SENDER)."""
-    if last.last_message_id is None:
+def _message_warnings(session: Session, row: SenderAddress, last: NewestMessage
+                      ) -> list[Warning]:
+    if last.id is None:
         return []
     warnings = []
     if last.reply_to_address_id and last.reply_to_address_id != row.id:
@@ -297,7 +298,7 @@ def _message_warnings(session: Session, row: Address, last: Any) -> list[Warning
     return warnings
 
 
-def _name_reuse_warnings(session: Session, row: Address, person: Person | None
+def _name_reuse_warnings(session: Session, row: SenderAddress, person: SenderPerson | None
                          ) -> list[Warning]:
     if row.kind == "corporate" or person is None or row.link_state == "confirmed":
         return []
@@ -316,16 +317,6 @@ def _name_reuse_warnings(session: Session, row: Address, person: Person | None
 
 
 # The statements, built once: building them per call cost about as much as running them.
-def _newest_from_the_address(column: Any) -> Any:
-    """A column of the newest message from the sender's address: one step back along the
-    (tenant, sender, sent_at) index, the same step for every column of one statement. (An id
-    to break ties would make it read and sort all of a sender's messages.)"""
-    return (select(column)
-            .where(of_tenant(Observation.tenant_id), Observation.sender_address_id == Address.id)
-            .order_by(Observation.sent_at.desc()).limit(1).correlate(Address)
-            .scalar_subquery())
-
-
 def _newest_in(column: Any) -> Any:
     """A column of the newest message from any of the given addresses."""
     return (select(column).where(
@@ -343,19 +334,6 @@ def _newest_out(column: Any) -> Any:
             .order_by(Observation.sent_at.desc()).limit(1).scalar_subquery())
 
 
-_SENDER = tenant_bound(
-    select(Address, Person, Company, User, Tenant.visibility_policy, Tenant.audit_views,
-           _newest_from_the_address(Observation.id).label("last_message_id"),
-           *(_newest_from_the_address(column).label(column.key) for column in (
-               Observation.reply_to_address_id, Observation.sender_display_name,
-               Observation.auth_result, Observation.formal_kinds)))
-    .join(Tenant, Tenant.id == Address.tenant_id)
-    .outerjoin(Person, (Person.id == Address.person_id) & of_tenant(Person.tenant_id))
-    .outerjoin(Company, (Company.id == func.coalesce(Person.company_id, Address.company_id))
-               & of_tenant(Company.tenant_id))
-    .outerjoin(User, (User.id == func.coalesce(Person.owner_user_id, Company.owner_user_id))
-               & of_tenant(User.tenant_id))
-    .where(of_tenant(Address.tenant_id), Address.canonical == bindparam("canonical")))
 # The newest message from the person and to them, in one round trip
 _LAST_EXCHANGE = tenant_bound(select(
     _newest_in(Observation.sent_at).label("last_in"),
