@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from markupsafe import Markup
 
+from mailmatrix.addresses.display_names import visible_text
 from mailmatrix.config import load_config
 from mailmatrix.resources import shipped_folder
 from mailmatrix.web.row_ids import RowId
@@ -64,10 +66,6 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
 
 
 def _visible(value: object) -> object:
-    from markupsafe import Markup
-
-    from mailmatrix.addresses.display_names import visible_text
-
     if isinstance(value, Markup):  # already safe (tojson, our own markup): stays markup
         return Markup(visible_text(str(value)))
     return visible_text(value) if isinstance(value, str) else value

@@ -201,7 +201,7 @@ class _Form:
 
 def _person_addresses(session: Session, row: SenderAddress, person: SenderPerson | None
                       ) -> tuple[list[Any], dict[int, list[_Form]]]:
-    """The person's addresses (rows with the columns of Address), newest first, and the raw
+    """The person's addresses (rows of _ADDRESSES_AND_FORMS), newest first, and the raw
     forms of each (the address alone when it has no person)."""
     rows: dict[int, Any] = {}
     forms: dict[int, list[_Form]] = {}
@@ -340,10 +340,12 @@ _LAST_EXCHANGE = tenant_bound(select(
     _newest_in(Observation.utc_offset_minutes).label("their_offset"),
     _newest_out(Observation.sent_at).label("last_out"),
     _newest_out(Observation.formal_kinds).label("out_matters")))
-# Plain rows with the tables' columns: an ORM object costs more to make than the row costs to
+# Plain rows of the columns shown: an ORM object costs more to make than the row costs to
 # fetch. One row per raw form (or one without a form).
 _ADDRESSES_AND_FORMS = tenant_bound(
-    select(Address.__table__, AddressForm.raw.label("form_raw"),
+    select(Address.id, Address.canonical, Address.kind, Address.provider, Address.hosting,
+           Address.label, Address.link_state, Address.first_seen, Address.last_seen,
+           Address.formal_count, AddressForm.raw.label("form_raw"),
            AddressForm.tag.label("form_tag"), AddressForm.count.label("form_count"))
     .outerjoin(AddressForm, (AddressForm.address_id == Address.id)
                & of_tenant(AddressForm.tenant_id))
@@ -357,7 +359,9 @@ _COMPANY_DOMAINS = tenant_bound(union_all(
     select(DomainSuggestion.domain, DomainSuggestion.reasons).where(
         of_tenant(DomainSuggestion.tenant_id),
         DomainSuggestion.company_id == bindparam("company"), DomainSuggestion.state == "open")))
-_SUGGESTIONS = tenant_bound(select(Suggestion.__table__, Address.canonical).join(
+_SUGGESTIONS = tenant_bound(select(
+    Address.canonical, Suggestion.person_id, Suggestion.rule, Suggestion.confidence,
+    Suggestion.reasons).join(
     Address, Address.id == Suggestion.address_id).where(
     of_tenant(Suggestion.tenant_id), of_tenant(Address.tenant_id), Suggestion.state == "open",
     (Suggestion.address_id == bindparam("address"))

@@ -8,7 +8,8 @@ The statements of the hot paths (the panel, ingest) are built once and ``tenant_
 restricts every tenant table by a ``tenant`` parameter, checked when the statement is built,
 and the session checks at every run that the parameter is its own tenant. They skip the added
 criteria, and ``run_bound`` runs them on the session's connection without the ORM: together
-about 250 microseconds a statement, most of what a statement costs the client.
+about 250 microseconds a statement, most of what a statement costs the client. On PostgreSQL
+they run on the driver's cursor (``driver_execute``), another 150-250 microseconds less.
 
 Tests additionally install ``forbid_unscoped_statements`` on the engine, which fails any SQL
 statement on a tenant table that does not name ``tenant_id``.
@@ -25,6 +26,7 @@ from sqlalchemy.engine import Engine, Result
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import Executable
 
+from mailmatrix.customers.driver_execute import DriverResult, plan_for
 from mailmatrix.customers.models import TENANT_TABLES, TenantScoped
 
 TENANT_KEY = "tenant_id"
@@ -102,16 +104,21 @@ def row_of_tenant(table: Any) -> Any:
 
 def run_bound(session: Session, statement: Executable,
               parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None
-              ) -> Result[Any]:
+              ) -> Result[Any] | DriverResult:
     """Run a ``tenant_bound`` Core statement in the session's transaction, past the ORM (whose
-    pending changes are flushed first, as a query through the session would)."""
+    pending changes are flushed first, as a query through the session would); on PostgreSQL
+    on the driver's cursor where it can (driver_execute.py)."""
     tenant_id, key = tenant_of(session), statement.get_execution_options().get(BOUND)
     if tenant_id is None or not key:
         raise UnscopedStatement("run_bound runs tenant-bound statements in tenant sessions")
     _check_tenant_parameter(parameters, key, tenant_id)
     if session.new or session.deleted or session.dirty:
         session.flush()
-    return session.connection().execute(statement, parameters)
+    connection = session.connection()
+    plan = plan_for(statement, connection.dialect, parameters)
+    if plan is not None:
+        return plan.run(connection, parameters)
+    return connection.execute(statement, parameters)
 
 
 def _check_tenant_parameter(parameters: Any, key: str, tenant_id: int) -> None:

@@ -1,0 +1,118 @@
+"""Tenant-bound statements on psycopg's own cursor: the same rows, writes and errors as through
+SQLAlchemy, and SQLAlchemy's path wherever the driver's would differ."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from mailmatrix.customers.db import Database, stored_utc
+from mailmatrix.customers.driver_execute import plan_for
+from mailmatrix.customers.models import Address, Person, Suggestion
+from mailmatrix.customers.scoping import of_tenant, run_bound, tenant_bound
+from mailmatrix.customers.tenants import ensure_tenant
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+# An IN list, JSON, a moment and a boolean among the columns, a constant LIMIT
+ADDRESSES = tenant_bound(
+    select(Address.canonical, Address.first_seen, Person.names, Person.primary_pinned)
+    .outerjoin(Person, (Person.id == Address.person_id) & of_tenant(Person.tenant_id))
+    .where(of_tenant(Address.tenant_id),
+           Address.canonical.in_(bindparam("canonicals", expanding=True)))
+    .order_by(Address.canonical).limit(10))
+INSERT_ADDRESS = tenant_bound(insert(Address.__table__).returning(Address.id))
+COUNT_IN = tenant_bound(update(Address.__table__).where(
+    of_tenant(Address.tenant_id), Address.canonical == bindparam("address"))
+    .values(count_in=Address.count_in + bindparam("n")))
+
+
+def address_row(tenant: int, canonical: str) -> dict:
+    return {"tenant_id": tenant, "canonical": canonical, "kind": "corporate",
+            "count_in": 0, "count_out": 0, "formal_count": 0, "first_seen": NOW,
+            "created_at": NOW}
+
+
+def filled(database: Database) -> int:
+    tenant = ensure_tenant(database, "entra", "tid-driver")
+    with database.session(tenant) as session:
+        person = Person(display_name="Li Wei", names=["Li Wei", "Wei Li"], created_at=NOW,
+                        updated_at=NOW, primary_pinned=True)
+        session.add(person)
+        session.flush()
+        for canonical in ("li.wei@acme-gmbh.de", "liwei@gmail.com", "sales@acme-gmbh.de"):
+            run_bound(session, INSERT_ADDRESS, address_row(tenant, canonical))
+        session.execute(update(Address).where(Address.kind == "corporate",
+                                              Address.canonical != "sales@acme-gmbh.de")
+                        .values(person_id=person.id))
+    return tenant
+
+
+def test_rows_through_the_driver_equal_sqlalchemys(database: Database) -> None:
+    tenant = filled(database)
+    asked = {"tenant": tenant, "canonicals": ["sales@acme-gmbh.de", "li.wei@acme-gmbh.de",
+                                              "nobody@example.com"]}
+    with database.session(tenant) as session:
+        connection = session.connection()
+        through_sqlalchemy = [tuple(row) for row in connection.execute(ADDRESSES, asked)]
+        found = run_bound(session, ADDRESSES, asked).all()
+        assert [tuple(row) for row in found] == through_sqlalchemy
+        assert found[0].canonical == "li.wei@acme-gmbh.de"
+        assert found[0].names == ["Li Wei", "Wei Li"] and found[0].primary_pinned is True
+        assert stored_utc(found[0].first_seen) == NOW  # SQLite keeps moments naive
+        assert run_bound(session, ADDRESSES, {"tenant": tenant, "canonicals": []}).all() == []
+        on_the_driver = plan_for(ADDRESSES, connection.dialect, asked) is not None
+    assert on_the_driver == (database.engine.dialect.name == "postgresql")
+
+
+def test_writes_through_the_driver_are_in_the_sessions_transaction(database: Database) -> None:
+    tenant = filled(database)
+    with database.session(tenant) as session:
+        run_bound(session, COUNT_IN, [{"tenant": tenant, "address": "liwei@gmail.com", "n": 2},
+                                      {"tenant": tenant, "address": "liwei@gmail.com", "n": 3}])
+    with pytest.raises(RuntimeError), database.session(tenant) as session:
+        run_bound(session, COUNT_IN, {"tenant": tenant, "address": "liwei@gmail.com", "n": 9})
+        raise RuntimeError("rolled back")
+    with database.session(tenant) as session:
+        assert session.scalar(select(Address.count_in).where(
+            Address.canonical == "liwei@gmail.com")) == 5
+
+
+def test_a_duplicate_raises_sqlalchemys_integrity_error(database: Database) -> None:
+    """observe() retries on IntegrityError when another writer stored a row first."""
+    tenant = filled(database)
+    with pytest.raises(IntegrityError), database.session(tenant) as session:
+        run_bound(session, INSERT_ADDRESS, address_row(tenant, "liwei@gmail.com"))
+    with database.session(tenant) as session:  # nothing was lost
+        assert session.scalar(select(Address.canonical).where(
+            Address.canonical == "liwei@gmail.com")) == "liwei@gmail.com"
+
+
+def test_the_engines_cursor_events_see_driver_statements(database: Database) -> None:
+    """The tests' check for unscoped SQL listens there."""
+    tenant = filled(database)
+    seen: list[str] = []
+    event.listen(database.engine, "before_cursor_execute",
+                 lambda *given: seen.append(given[2]))
+    with database.session(tenant) as session:
+        run_bound(session, ADDRESSES, {"tenant": tenant, "canonicals": ["liwei@gmail.com"]})
+    assert any("FROM addresses" in statement for statement in seen)
+
+
+def test_what_the_driver_cannot_do_alone_takes_sqlalchemys_path(database: Database) -> None:
+    dialect = database.engine.dialect
+    rows = [address_row(1, "a@b.example"), address_row(1, "c@d.example")]
+    if dialect.name == "sqlite":  # SQLite runs in process: always SQLAlchemy's path
+        assert plan_for(INSERT_ADDRESS, dialect, rows[0]) is None
+        return
+    assert plan_for(INSERT_ADDRESS, dialect, rows[0]) is not None
+    # A numeric column converted by SQLAlchemy, and columns with Python-side defaults missing
+    assert plan_for(tenant_bound(select(Suggestion.confidence).where(
+        of_tenant(Suggestion.tenant_id))), dialect, {"tenant": 1}) is None
+    assert plan_for(INSERT_ADDRESS, dialect, {"tenant_id": 1, "canonical": "a@b.example",
+                                              "created_at": NOW}) is None
+    # Several parameter sets that return rows (SQLAlchemy batches them into one statement)
+    assert plan_for(INSERT_ADDRESS, dialect, rows) is None
