@@ -66,25 +66,30 @@ class AddressState:
     names: list[str] = field(default_factory=list)  # display names its person is known by
     # its person's primary for formal matters: (address id, raw form), None when not chosen
     primary: tuple[int | None, str | None] = (None, None)
+    forms: dict[str, int] = field(default_factory=dict)  # raw form -> id, of the forms asked
 
 
 def address_states(session: Session, tenant_id: int,
                    seen: Iterable[tuple[ParsedAddress, AddressReport]],
                    now: datetime) -> dict[str, AddressState]:
-    """The state of every address in ``seen`` by canonical form, rows created for new ones and
-    hosting brought up to date where the MX records have become known."""
+    """The state of every address in ``seen`` by canonical form, with the ids of the raw forms
+    seen that exist already; rows created for new addresses and hosting brought up to date
+    where the MX records have become known."""
     wanted: dict[str, tuple[ParsedAddress, AddressReport]] = {}
+    raws: dict[str, set[str]] = {}
     for parsed, report in seen:
         if report.canonical and (report.canonical not in wanted
                                  or _known_hosting(report)):
             wanted[report.canonical] = (parsed, report)
-    states = _load(session, tenant_id, list(wanted))
+        if report.canonical:
+            raws.setdefault(report.canonical, set()).add(parsed.addr_spec)
+    states = _load(session, tenant_id, list(wanted), raws)
     missing = [canonical for canonical in wanted if canonical not in states]
     insert_missing(session, Address, [
         {"tenant_id": tenant_id, "canonical": canonical,
          **address_values(*wanted[canonical]), "created_at": now}
         for canonical in missing], key=("tenant_id", "canonical"))
-    states.update(_load(session, tenant_id, missing))
+    states.update(_load(session, tenant_id, missing, {}))
     # In the order the messages named them: first sight makes persons in this order, and
     # "known before" (same-name) must mean what it means one message at a time.
     states = {canonical: states[canonical] for canonical in wanted}
@@ -99,10 +104,11 @@ def address_states(session: Session, tenant_id: int,
 
 
 def form_ids(session: Session, tenant_id: int, forms: dict[str, tuple[int, str | None]],
-             ) -> tuple[dict[str, int], list[str]]:
+             known: dict[str, int]) -> tuple[dict[str, int], list[str]]:
     """Ids of raw forms (``raw -> (address id, tag)``), created where missing; and the raw
-    forms that were new."""
-    found = _form_ids(session, tenant_id, list(forms))
+    forms that were new. ``known``: the ids ``address_states`` found (a form it did not find
+    did not exist, or another writer is adding it: the insert skips those)."""
+    found = {raw: known[raw] for raw in forms if raw in known}
     missing = [raw for raw in forms if raw not in found]
     insert_missing(session, AddressForm, [
         {"tenant_id": tenant_id, "raw": raw, "address_id": forms[raw][0], "tag": forms[raw][1],
@@ -124,13 +130,21 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[start:start + size]
 
 
-def _load(session: Session, tenant_id: int, canonicals: list[str]) -> dict[str, AddressState]:
+def _load(session: Session, tenant_id: int, canonicals: list[str], raws: dict[str, set[str]]
+          ) -> dict[str, AddressState]:
+    """The addresses' states, and the ids of their ``raws`` that exist (a row per form)."""
     states: dict[str, AddressState] = {}
     for part in chunks(canonicals):
-        for row in run_bound(session, _STATES, {"tenant": tenant_id, "canonicals": part}):
-            *columns, names, primary_id, primary_raw = row
-            states[row.canonical] = AddressState(*columns, names=list(names or []),
-                                                 primary=(primary_id, primary_raw))
+        asked = [raw for canonical in part for raw in raws.get(canonical, ())]
+        for row in run_bound(session, _STATES, {"tenant": tenant_id, "canonicals": part,
+                                                "raws": asked}):
+            *columns, names, primary_id, primary_raw, raw, form_id = row
+            state = states.get(row.canonical)
+            if state is None:
+                state = states[row.canonical] = AddressState(
+                    *columns, names=list(names or []), primary=(primary_id, primary_raw))
+            if raw is not None:
+                state.forms[raw] = form_id
     return states
 
 
@@ -151,9 +165,12 @@ _STATES = tenant_bound(
     select(Address.id, Address.canonical, Address.kind, Address.registrable_domain,
            Address.person_id, Address.company_id, Address.link_rule, Address.hosting,
            Address.signature_read_at, Person.names, Person.primary_address_id,
-           Person.primary_raw)
+           Person.primary_raw, AddressForm.raw, AddressForm.id)
     .outerjoin(Person, (Person.id == Address.person_id)
                & of_tenant(Person.tenant_id))
+    .outerjoin(AddressForm, (AddressForm.address_id == Address.id)
+               & of_tenant(AddressForm.tenant_id)
+               & AddressForm.raw.in_(bindparam("raws", expanding=True)))
     .where(of_tenant(Address.tenant_id),
            Address.canonical.in_(bindparam("canonicals", expanding=True))))
 _KNOWN_CANONICALS = tenant_bound(select(Address.canonical).where(

@@ -342,7 +342,8 @@ class _Batch:
             {"row": row, "n_in": t.count_in, "n_out": t.count_out, "n_formal": t.formal,
              "first": t.first, "last": t.last, "last_formal": t.last_formal}
             for row, t in tallies.items()])
-        ids, new_forms = form_ids(session, tenant_id, forms)
+        ids, new_forms = form_ids(session, tenant_id, forms, {
+            raw: form for state in self.states.values() for raw, form in state.forms.items()})
         self.touched.reformed |= {person for raw in new_forms
                                   if (person := form_owners[raw]) is not None}
         add_to_forms(session, tenant_id, [

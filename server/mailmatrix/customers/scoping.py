@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, event, update
-from sqlalchemy.engine import Engine, Result
+from sqlalchemy.engine import Connection, Engine, Result
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import Executable
 
@@ -114,11 +114,26 @@ def run_bound(session: Session, statement: Executable,
     _check_tenant_parameter(parameters, key, tenant_id)
     if session.new or session.deleted or session.dirty:
         session.flush()
-    connection = session.connection()
+    connection = _connection(session)
     plan = plan_for(statement, connection.dialect, parameters)
     if plan is not None:
         return plan.run(connection, parameters)
     return connection.execute(statement, parameters)
+
+
+def _connection(session: Session) -> Connection:
+    """The session's connection, kept for its transaction: ``Session.connection()`` walks the
+    transaction's state machine at every call (a panel request made fifteen)."""
+    transaction = session.get_transaction()
+    kept = session.info.get(_CONNECTION)
+    if transaction is None or kept is None or kept[0] is not transaction:
+        connection = session.connection()
+        session.info[_CONNECTION] = (session.get_transaction(), connection)
+        return connection
+    return kept[1]
+
+
+_CONNECTION = "mailmatrix.bound_connection"
 
 
 def _check_tenant_parameter(parameters: Any, key: str, tenant_id: int) -> None:
