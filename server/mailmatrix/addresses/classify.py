@@ -8,7 +8,7 @@ list, and anything left is a corporate domain.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
@@ -21,6 +21,7 @@ from mailmatrix.addresses.hosting import MxHostsLookup, hosting_for
 from mailmatrix.addresses.parse import ParsedAddress, parse_address
 from mailmatrix.addresses.providers import PERSONAL, PLATFORM, PLATFORM_TAGS, provider_for_domain
 from mailmatrix.addresses.roles import role_category
+from mailmatrix.plain_data import as_plain
 
 CORPORATE = "corporate"
 ROLE = "role"
@@ -52,7 +53,7 @@ class AddressReport:
     reasons: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
+        data = as_plain(self)
         data["reasons"] = list(self.reasons)
         return data
 

@@ -47,8 +47,11 @@ class DriverPlan:
         try:
             if events.before_cursor_execute:
                 events.before_cursor_execute(connection, cursor, self.sql, given, None, many)
-            if many:
-                cursor.executemany(self.sql, given)
+            if many and len(given) != 1:
+                cursor.executemany(self.sql, given)  # pipelined: worth it for several
+                rows = []
+            elif many:
+                cursor.execute(self.sql, given[0])
                 rows = []
             else:
                 cursor.execute(self.sql, given)
