@@ -175,3 +175,20 @@ def test_the_migrations_build_exactly_the_models_schema(database) -> None:  # no
 
     with database.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_a_pooled_connection_dropped_while_resting_is_replaced_unseen(
+        database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: no ping per checkout, but one for a connection that rested (the server may
+    have dropped it meanwhile); the caller gets a live connection either way."""
+    if database.engine.dialect.name != "postgresql":
+        return  # SQLite runs in process: nothing to drop
+    monkeypatch.setattr("mailmatrix.customers.db.IDLE_BEFORE_PING", 0.0)
+    with database.engine.connect() as resting, database.engine.connect() as other:
+        backend = resting.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        resting.close()  # back in the pool
+        other.exec_driver_sql("SELECT pg_terminate_backend(%s)", (backend,))
+    with database.engine.connect() as first, database.engine.connect() as second:
+        # both pooled connections are handed out again: the dropped one was replaced
+        assert first.exec_driver_sql("SELECT 1").scalar() == 1
+        assert second.exec_driver_sql("SELECT 1").scalar() == 1

@@ -22,8 +22,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Importing scoping registers the tenant rules on every Session; no session may exist without.
@@ -40,6 +40,8 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            _ping_after_idle(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Reads for one view need no transaction of their own on PostgreSQL: without one, a
         # view saves the BEGIN and COMMIT round trips (each statement sees committed data).
@@ -102,7 +104,31 @@ def _engine_options(url: str, options: dict[str, Any]) -> dict[str, Any]:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}, **options}
     # A database that is down answers "refused" at once; one that is unreachable gets 5 s
-    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}, **options}
+    return {"connect_args": {"connect_timeout": 5}, **options}
+
+
+IDLE_BEFORE_PING = 5.0  # seconds a pooled connection may rest before it is checked again
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Check a pooled connection before use when it has rested a while (a restart, a dropped
+    idle connection): a dead one is replaced before the request sees it. SQLAlchemy's
+    pool_pre_ping would check every checkout, a round trip each; a panel request takes two.
+    A connection lost in use fails its request, and SQLAlchemy then drops the whole pool."""
+
+    @event.listens_for(engine, "checkin")
+    def rested_from(_connection: Any, record: Any) -> None:
+        record.info["mailmatrix.idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checked(connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("mailmatrix.idle_since")
+        if since is None or time.monotonic() - since < IDLE_BEFORE_PING:
+            return
+        try:
+            engine.dialect.do_ping(connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError(f"a pooled connection was lost: {error}") from error
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
