@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import Numeric, bindparam, cast, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from mailmatrix.customers.db import Database, stored_utc
@@ -109,8 +109,8 @@ def test_what_the_driver_cannot_do_alone_takes_sqlalchemys_path(database: Databa
         assert plan_for(INSERT_ADDRESS, dialect, rows[0]) is None
         return
     assert plan_for(INSERT_ADDRESS, dialect, rows[0]) is not None
-    # A numeric column converted by SQLAlchemy, and columns with Python-side defaults missing
-    assert plan_for(tenant_bound(select(Suggestion.confidence).where(
+    # A decimal column converted by SQLAlchemy, and columns with Python-side defaults missing
+    assert plan_for(tenant_bound(select(cast(Suggestion.confidence, Numeric(6, 3))).where(
         of_tenant(Suggestion.tenant_id))), dialect, {"tenant": 1}) is None
     assert plan_for(INSERT_ADDRESS, dialect, {"tenant_id": 1, "canonical": "a@b.example",
                                               "created_at": NOW}) is None

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Float
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
@@ -154,8 +155,12 @@ def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverP
 
 
 def _needs_processing(kind: Any, dialect: Dialect) -> bool:
-    """Whether SQLAlchemy converts this column's values after psycopg (a numeric column asks
-    for the database's type code, which only a description tells: take SQLAlchemy's path)."""
+    """Whether SQLAlchemy converts this column's values after psycopg. A float column's
+    processor asks for the database's type code (only a description tells it); our
+    migrations make float columns double precision, which psycopg returns as float already.
+    Any other column whose processor cannot tell takes SQLAlchemy's path."""
+    if isinstance(kind, Float) and not kind.asdecimal:
+        return False
     try:
         return kind.dialect_impl(dialect).result_processor(dialect, None) is not None
     except (TypeError, ValueError, KeyError):
