@@ -2,6 +2,7 @@
 
     python bench/panel_profile.py [--database postgresql|sqlite] [--size 20000]
                                   [--requests 300] [--cprofile 25] [--statements]
+                                  [--warm-up 30]
 
 A tenant of --size addresses is bulk-loaded (bench/load.py's setup), then --requests panel
 requests (a known sender, a new Message-ID, as bench/load.py sends them) go through the real
@@ -66,6 +67,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--cprofile", type=int, default=0, metavar="N")
     parser.add_argument("--statements", action="store_true")
+    parser.add_argument("--warm-up", type=int, default=30, metavar="N",
+                        help="requests before measuring (0: a fresh process's first ones)")
     args = parser.parse_args()
     database, url, schema = database_for(args.database, tempfile.mkdtemp())
     try:
@@ -84,7 +87,7 @@ def main() -> None:
                                  json=message(senders[number % len(senders)], number))
             assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
 
-        for number in range(30):  # warm up: models, caches, the lookalike index
+        for number in range(args.warm_up):  # models, caches, the lookalike index
             panel(-1 - number)
         timer.reset()
         profiler = cProfile.Profile(time.process_time) if args.cprofile else None

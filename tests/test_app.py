@@ -93,3 +93,34 @@ def test_serving_loads_the_tone_models_before_the_workers_fork() -> None:
     warm_up()
     assert packaged_model.cache_info().currsize == 1
     assert _identifier.cache_info().currsize == 1
+
+
+def test_serving_builds_the_large_tenants_lookalike_indexes_before_the_fork(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    from mailmatrix.customers import lookalikes
+    from mailmatrix.customers.models import Company, CompanyDomain
+    from mailmatrix.customers.tenants import ensure_tenant
+    from mailmatrix.serve import warm_up
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"})
+    database = database_of(app)
+    warm_up(database)  # not migrated yet: the indexes are built on demand, serving starts
+    database.upgrade()
+    now = datetime.now(UTC)
+    large, small = ensure_tenant(database, "entra", "large"), ensure_tenant(database, "entra",
+                                                                            "small")
+    for tenant, count in ((large, 3), (small, 1)):
+        with database.session(tenant) as session:
+            for number in range(count):
+                company = Company(name=f"c{number}", created_at=now, updated_at=now)
+                session.add(company)
+                session.flush()
+                session.add(CompanyDomain(company_id=company.id, domain=f"c{number}-{tenant}.com"))
+    monkeypatch.setattr(lookalikes, "PRELOAD_FROM", 2)
+    assert lookalikes.preload_indexes(database) == 1  # the large tenant's only
+    with database.reading(large) as session:
+        index = lookalikes.customer_domain_index(session, large)
+        assert index.check(f"c0-{large}.com") is None  # its own customer
+        assert index.check(f"cO-{large}.com") is not None  # O for 0

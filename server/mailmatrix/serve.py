@@ -4,11 +4,16 @@ hosts can share one PostgreSQL and one Redis."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from sqlalchemy.exc import SQLAlchemyError
+
+from mailmatrix.customers.db import Database, database_of
+from mailmatrix.customers.lookalikes import preload_indexes
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -25,7 +30,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
 
 def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
-    warm_up()
+    warm_up(database_of(app))
     GunicornServer(app, {
         "bind": f"{host}:{port}", "workers": workers, "threads": threads,
         "worker_class": "gthread",
@@ -38,11 +43,11 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
     }).run()
 
 
-def warm_up() -> None:
+def warm_up(database: Database | None = None) -> None:
     """Load what the panel reads once per process (the language and formality models, the
-    address tables) in the master, before the workers fork and share it: otherwise the first
-    panels of every worker wait for it, each of its threads loading its own copy (about a
-    second of CPU each)."""
+    address tables, the large tenants' lookalike indexes) in the master, before the workers
+    fork and share it: otherwise the first panels of every worker wait for it, each of its
+    threads loading its own copy (about a second of CPU each)."""
     from mailmatrix.addresses.classify import classify_address
     from mailmatrix.tone.hint import MessageForTone, tone_hint
 
@@ -50,3 +55,9 @@ def warm_up() -> None:
     tone_hint(MessageForTone(body="Dear Ms Becker,\nplease find our order attached.\n"
                                   "Kind regards\nLi Wei", subject="PO 4411", from_name="Li Wei"),
               now=datetime.now(UTC))
+    if database is None:
+        return
+    try:
+        preload_indexes(database)
+    except SQLAlchemyError as error:  # not reachable or not migrated yet: built on demand
+        logging.getLogger(__name__).warning("lookalike indexes not preloaded: %s", error)
