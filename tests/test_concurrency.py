@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.models import Address, Company
@@ -76,3 +76,41 @@ def test_threads_asking_at_once_build_a_tenants_lookalike_index_once(
         thread.join(timeout=60)
     assert len(found) == 8 and len({id(index) for index in found}) == 1
     assert builds == [1]
+
+
+def test_a_lookalike_index_grows_with_other_writers_domains_and_is_rebuilt_for_removals(
+        database: Database, monkeypatch) -> None:  # noqa: ANN001
+    """Another process's new customer domain is added to this process's index (no rebuild of
+    tens of thousands of domains per new customer); a removed one leaves at the rebuild."""
+    from datetime import UTC, datetime
+
+    from mailmatrix.customers import lookalikes
+    from mailmatrix.customers.models import Company, CompanyDomain
+
+    tenant = ensure_tenant(database, "local", "example-export.com")
+    now = datetime.now(UTC)
+
+    def add_customer(domain: str) -> None:  # as another process would: not this index
+        with database.session(tenant) as session:
+            company = Company(name=domain, created_at=now, updated_at=now)
+            session.add(company)
+            session.flush()
+            session.add(CompanyDomain(company_id=company.id, domain=domain))
+
+    def index():  # noqa: ANN202
+        lookalikes._CHECKED.clear()  # the two seconds between checks have passed
+        with database.reading(tenant) as session:
+            return lookalikes.customer_domain_index(session, tenant)
+
+    add_customer("acme-gmbh.de")
+    first = index()
+    assert first.check("acme-grnbh.de") is not None
+    add_customer("kaiser-trading.com")
+    assert index() is first and first.check("kaiser-tradlng.com") is not None
+    with database.session(tenant) as session:
+        session.execute(delete(CompanyDomain).where(CompanyDomain.domain == "acme-gmbh.de"))
+    assert index().check("acme-grnbh.de") is not None  # lingers until the rebuild
+    monkeypatch.setattr(lookalikes, "REBUILD_AFTER", 0.0)
+    rebuilt = index()
+    assert rebuilt is not first and rebuilt.check("acme-grnbh.de") is None
+    assert rebuilt.check("kaiser-tradlng.com") is not None

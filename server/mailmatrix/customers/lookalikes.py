@@ -2,17 +2,19 @@
 cached per process: a fraudster imitates a customer to the rep, or the rep's own company (a
 "colleague" asking for a payment) just as well.
 
-Rebuilt when the tenant gains a company or own domain (the newest ids, one indexed look-up at
-most every two seconds), so a customer added a moment ago is protected at once in this process
-and within two seconds in the others.
+Extended when the tenant gains a company or own domain (the newest ids, one indexed look-up
+at most every two seconds), so a customer added a moment ago is protected at once in this
+process and within two seconds in the others; rebuilt every ten minutes, for removals.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from dataclasses import dataclass
 from typing import Any
 
-from cachetools import TTLCache
+from cachetools import LRUCache, TTLCache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,11 +24,20 @@ from mailmatrix.customers.db import Database
 from mailmatrix.customers.models import CompanyDomain, Tenant, TenantDomain
 from mailmatrix.customers.scoping import of_tenant
 
+REBUILD_AFTER = 600.0  # seconds: a removed domain lingers in an index at most this long
+
+
+@dataclass
+class _Cached:
+    version: tuple[int, int]  # the newest company domain id and own domain id it holds
+    index: LookalikeIndex
+    built_at: float
+
+
 # Keyed by database and tenant: a process may serve several databases (tests do).
-_INDEXES: TTLCache[tuple[str, int], tuple[tuple[int, int], LookalikeIndex]] = TTLCache(256,
-                                                                                      600)
+_INDEXES: LRUCache[tuple[str, int], _Cached] = LRUCache(256)
 _LOCK = threading.Lock()
-_BUILDING: dict[tuple[str, int], threading.Lock] = {}  # one per database and tenant
+_REFRESHING: dict[tuple[str, int], threading.Lock] = {}  # one per database and tenant
 # The version is checked at most this often per tenant: a customer domain another process
 # added is protected here within two seconds (this process's own additions at once).
 _CHECKED: TTLCache[tuple[str, int], bool] = TTLCache(1024, 2)
@@ -46,8 +57,8 @@ def remember_customer_domain(session: Session, tenant_id: int, domain: str,
     key = (str(session.get_bind().url), tenant_id)
     with _LOCK:
         cached = _INDEXES.get(key)
-        if cached is not None and cached[1] is index:
-            _INDEXES[key] = ((max(cached[0][0], domain_id), cached[0][1]), index)
+        if cached is not None and cached.index is index:
+            cached.version = (max(cached.version[0], domain_id), cached.version[1])
 
 
 def customer_domain_index(session: Session, tenant_id: int) -> LookalikeIndex:
@@ -62,44 +73,56 @@ def customer_domain_index(session: Session, tenant_id: int) -> LookalikeIndex:
 
 
 def _shared_index(session: Session, tenant_id: int) -> LookalikeIndex:
+    """The process's index of the tenant, checked against the database at most every two
+    seconds. One thread checks or builds it; while it does, the others keep using the index
+    they had (a tenant's first index, they wait for: a second or so at 25,000 domains)."""
     key = (str(session.get_bind().url), tenant_id)
-    found = _fresh_index(key)
-    if found is not None:
-        return found
-    # One thread builds a tenant's index (a second or so for tens of thousands of domains);
-    # the process's other threads wait for it instead of each building their own at once.
-    with _LOCK:
-        building = _BUILDING.setdefault(key, threading.Lock())
-    with building:
-        found = _fresh_index(key)
-        return found if found is not None else _checked_index(session, tenant_id, key)
-
-
-def _fresh_index(key: tuple[str, int]) -> LookalikeIndex | None:
     with _LOCK:
         cached = _INDEXES.get(key)
-        fresh = key in _CHECKED
-    return cached[1] if cached is not None and fresh else None
+        due = key not in _CHECKED
+        refreshing = _REFRESHING.setdefault(key, threading.Lock())
+    if cached is not None and not due:
+        return cached.index
+    if not refreshing.acquire(blocking=cached is None):
+        return cached.index  # another thread is at it
+    try:
+        with _LOCK:
+            cached = _INDEXES.get(key)
+            if cached is not None and key in _CHECKED:
+                return cached.index  # checked while this thread waited
+        return _refreshed(session, tenant_id, key, cached)
+    finally:
+        refreshing.release()
 
 
-def _checked_index(session: Session, tenant_id: int, key: tuple[str, int]) -> LookalikeIndex:
-    with _LOCK:
-        cached = _INDEXES.get(key)
-    # The newest domain ids are the version: domains are added far more often than removed,
-    # and a removed one lingers in the index only until the cache entry expires.
+def _refreshed(session: Session, tenant_id: int, key: tuple[str, int],
+               cached: _Cached | None) -> LookalikeIndex:
+    """The index brought up to the database: the domains added since (the newest ids are the
+    version: domains are added far more often than removed), or rebuilt when it is old enough
+    that a removed domain should leave it."""
     newest = session.execute(_NEWEST, {"tenant": tenant_id}).one()
     version = (newest[0] or 0, newest[1] or 0)
+    if cached is not None and time.monotonic() - cached.built_at < REBUILD_AFTER:
+        if version != cached.version:
+            for domain in _domains(session, tenant_id, since=cached.version):
+                cached.index.add(domain)
+            cached.version = version
+        found = cached
+    else:
+        found = _Cached(version, LookalikeIndex(_domains(session, tenant_id)),
+                        time.monotonic())
     with _LOCK:
+        _INDEXES[key] = found
         _CHECKED[key] = True
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    domains = [*session.scalars(select(CompanyDomain.domain).where(
-        CompanyDomain.tenant_id == tenant_id)),
-        *session.scalars(select(TenantDomain.domain).where(TenantDomain.tenant_id == tenant_id))]
-    index = LookalikeIndex(domains)
-    with _LOCK:
-        _INDEXES[key] = (version, index)  # type: ignore[assignment]
-    return index
+    return found.index
+
+
+def _domains(session: Session, tenant_id: int, since: tuple[int, int] = (0, 0)) -> list[str]:
+    """The tenant's customer domains and own domains (those added after the ``since`` ids)."""
+    return [*session.scalars(select(CompanyDomain.domain).where(
+        CompanyDomain.tenant_id == tenant_id, CompanyDomain.id > since[0])),
+        *session.scalars(select(TenantDomain.domain).where(
+            TenantDomain.tenant_id == tenant_id, TenantDomain.id > since[1]))]
 
 
 PRELOAD_FROM = 2_000  # customer domains: a smaller tenant's index builds in milliseconds
