@@ -107,6 +107,8 @@ class DriverResult:
         return DriverResult([row[0] for row in self._rows], self.rowcount)
 
 
+# Tenant-bound statements are built once, at import (scoping.py): this holds one plan per
+# statement, dialect and set of inserted columns, however long the process runs.
 _PLANS: dict[tuple[Any, str, tuple[str, ...]], DriverPlan | None] = {}
 
 

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from cachetools import LRUCache, TTLCache
+from cachetools import TTLCache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -34,8 +34,10 @@ class _Cached:
     built_at: float
 
 
-# Keyed by database and tenant: a process may serve several databases (tests do).
-_INDEXES: LRUCache[tuple[str, int], _Cached] = LRUCache(256)
+# Keyed by database and tenant: a process may serve several databases (tests do). An index
+# in use is stored again at every check; one unused for half an hour leaves (a small
+# tenant's index holds the well-known domains too: about 8 MB).
+_INDEXES: TTLCache[tuple[str, int], _Cached] = TTLCache(256, 3 * REBUILD_AFTER)
 _LOCK = threading.Lock()
 _REFRESHING: dict[tuple[str, int], threading.Lock] = {}  # one per database and tenant
 # The version is checked at most this often per tenant: a customer domain another process
