@@ -45,13 +45,15 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
 
 def warm_up(database: Database | None = None) -> None:
     """Load what the panel reads once per process (the language and formality models, the
-    address tables, the large tenants' lookalike indexes) in the master, before the workers
-    fork and share it: otherwise the first panels of every worker wait for it, each of its
-    threads loading its own copy (about a second of CPU each)."""
+    address tables, the well-known domains and the large tenants' lookalike indexes) in the
+    master, before the workers fork and share it: otherwise the first panels of every worker
+    wait for it, each of its threads loading its own copy (about a second of CPU each)."""
     from mailmatrix.addresses.classify import classify_address
+    from mailmatrix.addresses.lookalike import LookalikeIndex
     from mailmatrix.tone.hint import MessageForTone, tone_hint
 
     classify_address("Li Wei <li.wei@acme-gmbh.de>")
+    LookalikeIndex(())  # the well-known domains' layer that every tenant's index shares
     tone_hint(MessageForTone(body="Dear Ms Becker,\nplease find our order attached.\n"
                                   "Kind regards\nLi Wei", subject="PO 4411", from_name="Li Wei"),
               now=datetime.now(UTC))

@@ -25,6 +25,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -123,6 +124,21 @@ def parse_domain(domain: object) -> DomainName:
     )
 
 
+@cache
+def _default_well_known() -> LookalikeIndex:
+    """The major providers and the free-mail list, indexed once per process."""
+    layer = LookalikeIndex((), well_known=())
+    for domain in MAJOR_PROVIDERS:
+        layer._add(parse_domain(domain), _MAJOR)
+    for domain in sorted(free_mail_domains()):
+        try:
+            layer._add(parse_domain(domain), _TAIL)
+        except InvalidAddress:
+            continue  # a malformed entry in the package list protects nothing
+    layer._freeze()
+    return layer
+
+
 # Posting lists: one id is stored as a bare int; several as a list while building, a tuple after.
 def _post(index: dict, key: str, id_: int) -> None:
     current = index.get(key)
@@ -179,6 +195,9 @@ class LookalikeIndex:
         self._flat: dict = {}  # visual key without hyphens -> ids
         self._flat_suffix: dict = {}  # the same with the suffix letters appended -> ids
         self._local = threading.local()
+        # The default well-known domains (thousands) are one layer shared by every index of
+        # the process: a tenant's index holds only its own domains.
+        self._well_known: LookalikeIndex | None = None
         for domain in known_domains:
             self._add(_parse_known(domain), _TENANT)
         # Domains the tenant linked to one company are that company's own: protected like the
@@ -187,16 +206,13 @@ class LookalikeIndex:
             for domain in group:
                 self._add(_parse_known(domain), _TENANT)
         if well_known is None:
-            for domain in MAJOR_PROVIDERS:
-                self._add(parse_domain(domain), _MAJOR)
-            for domain in sorted(free_mail_domains()):
-                try:
-                    self._add(parse_domain(domain), _TAIL)
-                except InvalidAddress:
-                    continue  # a malformed entry in the package list protects nothing
+            self._well_known = _default_well_known()
         else:
             for domain in well_known:
                 self._add(_parse_known(domain), _MAJOR)
+        self._freeze()
+
+    def _freeze(self) -> None:
         for index in (self._near, self._coarse, self._flat, self._flat_suffix):
             _freeze(index)
 
@@ -230,7 +246,11 @@ class LookalikeIndex:
 
     def __len__(self) -> int:
         """How many registrable domains are protected (known, linked and well-known)."""
-        return len(self._domains)
+        shared = self._well_known
+        if shared is None:
+            return len(self._domains)
+        return len(self._domains) + len(shared) - sum(domain in shared._ids
+                                                      for domain in self._domains)
 
     def candidates_examined(self) -> int:
         """How many known domains the last ``check`` in this thread compared the domain with."""
@@ -244,14 +264,19 @@ class LookalikeIndex:
         """
         self._local.examined = 0
         name = parse_domain(domain)
-        if name.registrable in self._ids:
+        layers = [self] if self._well_known is None else [self, self._well_known]
+        if any(name.registrable in layer._ids for layer in layers):
             return None
-        examined: set[int] = set()
+        key = visual_key(name.label)
         best: LookalikeMatch | None = None
-        for match in self._matches(name, visual_key(name.label), examined):
-            if best is None or match.score > best.score:
-                best = match
-        self._local.examined = len(examined)
+        examined = 0
+        for layer in layers:  # the tenant's own first: it wins a tie, as its tier does
+            seen: set[int] = set()
+            for match in layer._matches(name, key, seen):
+                if best is None or match.score > best.score:
+                    best = match
+            examined += len(seen)
+        self._local.examined = examined
         return best
 
     def _matches(self, name: DomainName, key: str, examined: set[int]) -> Iterator[LookalikeMatch]:

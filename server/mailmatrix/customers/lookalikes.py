@@ -35,8 +35,7 @@ class _Cached:
 
 
 # Keyed by database and tenant: a process may serve several databases (tests do). An index
-# in use is stored again at every check; one unused for half an hour leaves (a small
-# tenant's index holds the well-known domains too: about 8 MB).
+# in use is stored again at every check; one unused for half an hour leaves.
 _INDEXES: TTLCache[tuple[str, int], _Cached] = TTLCache(256, 3 * REBUILD_AFTER)
 _LOCK = threading.Lock()
 _REFRESHING: dict[tuple[str, int], threading.Lock] = {}  # one per database and tenant
