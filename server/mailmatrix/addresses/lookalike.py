@@ -124,6 +124,17 @@ def parse_domain(domain: object) -> DomainName:
     )
 
 
+def _near_variants(label: str, key: str) -> set[str]:
+    """The keys a near name is posted under: one deletion from the visual key (two for long
+    names), and the plain typos of a name that folding changed."""
+    variants = deletes(key)
+    if label != key and label.isascii():
+        variants |= {label, *deletes(label)}
+    if len(key) > TWO_EDITS:
+        variants |= pair_deletes(key)
+    return variants
+
+
 @cache
 def _default_well_known() -> LookalikeIndex:
     """The major providers and the free-mail list, indexed once per process."""
@@ -268,19 +279,21 @@ class LookalikeIndex:
         if any(name.registrable in layer._ids for layer in layers):
             return None
         key = visual_key(name.label)
+        variants = _near_variants(name.label, key)
         best: LookalikeMatch | None = None
         examined = 0
         for layer in layers:  # the tenant's own first: it wins a tie, as its tier does
             seen: set[int] = set()
-            for match in layer._matches(name, key, seen):
+            for match in layer._matches(name, key, variants, seen):
                 if best is None or match.score > best.score:
                     best = match
             examined += len(seen)
         self._local.examined = examined
         return best
 
-    def _matches(self, name: DomainName, key: str, examined: set[int]) -> Iterator[LookalikeMatch]:
-        for id_ in self._near_candidates(name.label, key):
+    def _matches(self, name: DomainName, key: str, variants: set[str],
+                 examined: set[int]) -> Iterator[LookalikeMatch]:
+        for id_ in self._near_candidates(key, variants):
             if id_ not in examined:
                 examined.add(id_)
                 match = self._compare(name, key, id_)
@@ -290,14 +303,9 @@ class LookalikeIndex:
         if name.subdomains:
             yield from self._subdomain_tricks(name, examined)
 
-    def _near_candidates(self, label: str, key: str) -> Iterator[int]:
+    def _near_candidates(self, key: str, variants: set[str]) -> Iterator[int]:
         near = self._near
         yield from _lookup(near, key)
-        variants = deletes(key)
-        if label != key and label.isascii():
-            variants |= {label, *deletes(label)}  # a plain typo of a name that folding changed
-        if len(key) > TWO_EDITS:
-            variants |= pair_deletes(key)
         for variant in variants:
             hit = near.get(variant)
             if hit is not None:
