@@ -68,6 +68,21 @@ def test_rows_through_the_driver_equal_sqlalchemys(database: Database) -> None:
     assert on_the_driver == (database.engine.dialect.name == "postgresql")
 
 
+def test_a_list_of_ids_goes_as_one_array_of_the_columns_type(database: Database) -> None:
+    by_ids = tenant_bound(select(Address.canonical).where(
+        of_tenant(Address.tenant_id), Address.id.in_(bindparam("ids", expanding=True)))
+        .order_by(Address.canonical))
+    tenant = filled(database)
+    with database.session(tenant) as session:
+        ids = session.scalars(select(Address.id)).all()
+        asked = {"tenant": tenant, "ids": [*ids, 999_999]}
+        assert run_bound(session, by_ids, asked).scalars().all() == [
+            "li.wei@acme-gmbh.de", "liwei@gmail.com", "sales@acme-gmbh.de"]
+        plan = plan_for(by_ids, session.connection().dialect, asked)
+    if database.engine.dialect.name == "postgresql":  # psycopg would send small ints as int2
+        assert "= ANY(%(ids)s::INTEGER[])" in plan.sql
+
+
 def test_writes_through_the_driver_are_in_the_sessions_transaction(database: Database) -> None:
     tenant = filled(database)
     with database.session(tenant) as session:

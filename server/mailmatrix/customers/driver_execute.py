@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float
+from sqlalchemy import Float, Integer
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
@@ -132,9 +132,17 @@ def plan_for(statement: Any, dialect: Dialect, parameters: Parameters) -> Driver
 def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverPlan | None:
     compiled = statement.compile(dialect=dialect,
                                  column_keys=list(columns) if columns else None)
-    # An IN list is expanded by SQLAlchemy at every call; on the driver it is one array
-    sql = _EXPANDED_IN.sub(lambda found: f"{'<> ALL' if found[1] else '= ANY'}"
-                           f"(%({found[2]})s)", compiled.string)
+    # An IN list is expanded by SQLAlchemy at every call; on the driver it is one array. A
+    # list of integers is cast to the column's type: psycopg would pick the smallest type
+    # that holds the values, and so prepare the statement again for each. (Text goes as text.)
+    binds = {name: bind for bind, name in compiled.bind_names.items()}
+
+    def as_array(found: re.Match[str]) -> str:
+        kind = binds[found[2]].type
+        cast = f"::{kind.compile(dialect=dialect)}[]" if isinstance(kind, Integer) else ""
+        return f"{'<> ALL' if found[1] else '= ANY'}(%({found[2]})s{cast})"
+
+    sql = _EXPANDED_IN.sub(as_array, compiled.string)
     if "POSTCOMPILE" in sql:
         return None
     if compiled.insert_prefetch or compiled.update_prefetch:
