@@ -147,7 +147,7 @@ def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverP
         return None
     if compiled.insert_prefetch or compiled.update_prefetch:
         return None  # Python-side defaults to compute at run time
-    returned = list(statement.exported_columns) if _returns_rows(statement) else []
+    returned = list(statement.exported_columns)  # a write's: its RETURNING columns, if any
     if any(_needs_processing(column.type, dialect) for column in returned):
         return None
     processors, defaults = {}, {}
@@ -175,9 +175,3 @@ def _needs_processing(kind: Any, dialect: Dialect) -> bool:
         return kind.dialect_impl(dialect).result_processor(dialect, None) is not None
     except (TypeError, ValueError, KeyError):
         return True
-
-
-def _returns_rows(statement: Any) -> bool:
-    if not statement.is_dml:
-        return True
-    return bool(statement._returning)  # noqa: SLF001 - DML has no public "has RETURNING"

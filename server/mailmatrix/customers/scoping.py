@@ -124,12 +124,10 @@ def run_bound(session: Session, statement: Executable,
 def _connection(session: Session) -> Connection:
     """The session's connection, kept for its transaction: ``Session.connection()`` walks the
     transaction's state machine at every call (a panel request made fifteen)."""
-    transaction = session.get_transaction()
     kept = session.info.get(_CONNECTION)
-    if transaction is None or kept is None or kept[0] is not transaction:
-        connection = session.connection()
-        session.info[_CONNECTION] = (session.get_transaction(), connection)
-        return connection
+    if kept is None or kept[0] is not session.get_transaction():
+        connection = session.connection()  # begins the transaction if none is open
+        session.info[_CONNECTION] = kept = (session.get_transaction(), connection)
     return kept[1]
 
 

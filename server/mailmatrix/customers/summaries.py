@@ -143,8 +143,6 @@ def _ids(column: Any) -> Any:
     return column.in_(bindparam("ids", expanding=True))
 
 
-
-
 # The statements, built once (building one costs about as much as running it)
 _SET_PRIMARY = tenant_bound(row_of_tenant(Person.__table__).values(
     primary_address_id=bindparam("address"), primary_raw=bindparam("raw")))
