@@ -1,18 +1,26 @@
-"""Ingest tells a progress bar how far through the input it is, in bytes of the files."""
+"""Ingest tells a progress bar how far through the input it is, in bytes of the files, and
+reads the same in a second process (large inputs) as in its own."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
+from mailmatrix.customers import ingest
 from mailmatrix.customers.db import Database
-from mailmatrix.customers.ingest import ingest_paths, input_size
+from mailmatrix.customers.ingest import ingest_paths
 from mailmatrix.customers.local import local_principal
+from mailmatrix.customers.message_sources import input_size
 from tests.test_graph_cli import MBOX
 
 
-def test_progress_adds_up_to_the_size_of_every_input_file(database: Database,
-                                                          tmp_path: Path) -> None:
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["in-process", "read-ahead"])
+def test_progress_adds_up_to_the_size_of_every_input_file(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_ahead: bool
+) -> None:
+    monkeypatch.setattr(ingest, "READ_AHEAD_BYTES", 0 if read_ahead else 1 << 40)
     tmp_path = tmp_path / "inputs"
     tmp_path.mkdir()
     mbox = tmp_path / "export.mbox"
@@ -27,6 +35,9 @@ def test_progress_adds_up_to_the_size_of_every_input_file(database: Database,
     advanced: list[int] = []
     summary = ingest_paths(database, local_principal(database, "rep@example-export.com"),
                            paths, on_progress=advanced.append)
-    assert summary.new == 4 and len(summary.skipped) == 2
+    assert summary.new == 4
+    assert summary.skipped == [(f"{mbox}#3", "no mail headers found (truncated or not a mail "
+                                             "file)"),
+                               (f"{records}:2", "not JSON: Expecting value")]
     assert sum(advanced) == input_size(paths) == sum(
         file.stat().st_size for file in tmp_path.rglob("*") if file.is_file())

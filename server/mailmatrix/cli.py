@@ -23,7 +23,8 @@ from mailmatrix.customers.contacts import read_contacts
 from mailmatrix.customers.contacts_import import import_contacts
 from mailmatrix.customers.db import database_of
 from mailmatrix.customers.export import export_graph
-from mailmatrix.customers.ingest import ingest_paths, input_size
+from mailmatrix.customers.ingest import ingest_paths
+from mailmatrix.customers.message_sources import input_size
 from mailmatrix.customers.profile import profile
 from mailmatrix.decide_cli import decide_group
 from mailmatrix.gmail_deployment import DeploymentError, render_deployment

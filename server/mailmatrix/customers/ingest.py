@@ -2,28 +2,24 @@
 
 Streaming and idempotent: messages are observed a few thousand per transaction, so a run can
 be stopped and started again (what was committed is known, and skipped); a message that cannot
-be read is reported with the reason and skipped, and never ends the run.
+be read is reported with the reason and skipped, and never ends the run. Large inputs are read
+in a process of their own (``read_ahead``) while this one writes.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
-from mailmatrix.customers.facts import MessageFacts, facts_from_bytes
+from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.load_statistics import LoadStatistics
+from mailmatrix.customers.message_sources import input_size, read_sources
 from mailmatrix.customers.observe import observe_many
-from mailmatrix.mailfiles import NO_HEADERS, MailFileError, read_raw_mail
-
-JSON_FIELDS = {"from": "from_", "sender": "sender", "reply_to": "reply_to", "to": "to",
-               "cc": "cc", "date": "date", "message_id": "message_id",
-               "in_reply_to": "in_reply_to", "references": "references", "subject": "subject",
-               "body": "body"}
+from mailmatrix.read_ahead import read_ahead
 
 
 @dataclass
@@ -35,6 +31,9 @@ class IngestSummary:
 
 
 BATCH_SIZE = 2000  # messages per transaction: long enough to amortize, short enough to retry
+# Inputs at least this large are read in a second process: below it, starting one (a tenth of
+# a second) costs more than it saves.
+READ_AHEAD_BYTES = 4 << 20
 
 
 def ingest_paths(database: Database, principal: Principal, paths: Iterable[str], *,
@@ -54,99 +53,22 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
         statistics.wrote(len(batch))
         batch.clear()
 
-    for source, item, size in _facts(paths):
-        if on_progress:
-            on_progress(size)
-        if item is None:
-            continue
-        summary.read += 1
-        if isinstance(item, str):
-            summary.skipped.append((source, item))
-            continue
-        batch.append(item)
-        if len(batch) >= BATCH_SIZE:
-            flush()
+    paths = list(paths)
+    reads = read_ahead(read_sources, paths) if input_size(paths) >= READ_AHEAD_BYTES \
+        else read_sources(paths)
+    with closing(reads):  # an interrupted run stops the reading process at once
+        for source, item, size in reads:
+            if on_progress:
+                on_progress(size)
+            if item is None:
+                continue
+            summary.read += 1
+            if isinstance(item, str):
+                summary.skipped.append((source, item))
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                flush()
     if batch:
         flush()
     return summary
-
-
-def input_size(paths: Iterable[str]) -> int:
-    """Bytes ingest will read: files, and the message files of folders (maildir)."""
-    total = 0
-    for path in map(Path, paths):
-        try:
-            files = [path] if not path.is_dir() else [
-                file for file in path.rglob("*") if file.is_file()]
-            total += sum(file.stat().st_size for file in files)
-        except OSError:
-            continue  # reported as skipped when ingest gets to it
-    return total
-
-
-# (source, facts or why skipped or None for a blank line, bytes of input it took up)
-Read = tuple[str, MessageFacts | str | None, int]
-
-
-def _facts(paths: Iterable[str]) -> Iterator[Read]:
-    for path in paths:
-        target = Path(path)
-        if target.is_dir():
-            yield from _maildir(target)
-        elif target.suffix in (".jsonl", ".ndjson"):
-            yield from _json_lines(target)
-        else:
-            yield from _mail_file(path)
-
-
-def _mail_file(path: str) -> Iterator[Read]:
-    for item in read_raw_mail(path):
-        if isinstance(item, MailFileError):
-            yield item.source, item.reason, item.size
-            continue
-        facts = facts_from_bytes(item.data)
-        if facts is None:
-            yield item.source, NO_HEADERS, item.size
-        elif not facts.from_.strip():
-            yield item.source, "no From header", item.size
-        else:
-            yield item.source, facts, item.size
-
-
-def _maildir(folder: Path) -> Iterator[Read]:
-    """A maildir's cur/ and new/ (or any folder of message files), in name order."""
-    subfolders = [folder / name for name in ("cur", "new") if (folder / name).is_dir()]
-    for sub in subfolders or [folder]:
-        for file in sorted(sub.iterdir()):
-            if file.is_file() and not file.name.startswith("."):
-                yield from _mail_file(str(file))
-
-
-def _json_lines(path: Path) -> Iterator[Read]:
-    try:
-        handle = path.open("rb")
-    except OSError as error:
-        yield str(path), f"cannot read: {error.strerror or error}", 0
-        return
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            source, size = f"{path}:{number}", len(raw)
-            line = raw.decode("utf-8", errors="replace")
-            if not line.strip():
-                yield source, None, size
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield source, f"not JSON: {error.msg}", size
-                continue
-            if not isinstance(record, dict) or not record.get("from"):
-                yield source, "a header record needs at least a 'from' field", size
-                continue
-            values = {attribute: str(record[key]) for key, attribute in JSON_FIELDS.items()
-                      if record.get(key) is not None}
-            results = record.get("authentication_results") or []
-            if isinstance(results, str):
-                results = [results]
-            yield source, MessageFacts(**values, authentication_results=tuple(
-                map(str, results))), size
