@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
+from unittest import mock
 
-from mailmatrix.mailfiles import MailFileError, MailItem, read_mail
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailmatrix import mailfiles
+from mailmatrix.mailfiles import MailFileError, MailItem, read_mail, read_raw_mail
 
 MESSAGE = (b"From: Li Wei <li.wei@acme-gmbh.de>\nTo: rep@example-export.com\n"
            b"Subject: Order\nMessage-ID: <m%d@acme-gmbh.de>\n\nHello,\nFrom the start.\n")
@@ -41,3 +47,46 @@ def test_eml_file_and_stdin_are_one_message(tmp_path: Path) -> None:
 def test_missing_file_is_an_error_item_not_an_exception(tmp_path: Path) -> None:
     (item,) = read_mail(str(tmp_path / "nope.eml"))
     assert isinstance(item, MailFileError) and "cannot read" in item.reason
+
+
+def split_by_lines(data: bytes) -> list[tuple[bytes, int]]:
+    """The mbox rule, line by line (how the reader once worked): a line that starts with
+    "From " ends the message before it, unless nothing came since the last such line;
+    ">From " at a line's start is unescaped. (message bytes, bytes of the file it took up)"""
+    lines = data.splitlines(keepends=True)
+    found, body, size = [], [], len(lines[0])
+    for line in lines[1:]:
+        if line.startswith(b"From ") and body:
+            found.append((b"".join(body), size))
+            body, size = [], len(line)
+            continue
+        body.append(line[1:] if line.startswith(b">From ") else line)
+        size += len(line)
+    if body:
+        found.append((b"".join(body), size))
+    return found
+
+
+LINES = st.sampled_from([b"From a@b Mon Nov 23 10:00:00 2026", b"From ", b">From x", b"From",
+                         b"Subject: x", b"", b" From y", b">>From z", b"hello"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, max_size=25), st.sampled_from([b"\n", b"\r\n"]), st.booleans(),
+       st.integers(min_value=1, max_value=64))
+def test_the_block_reader_splits_as_the_mbox_rule_says(
+    body: list[bytes], newline: bytes, final_newline: bool, block: int
+) -> None:
+    """Any block size (a "From " line cut between blocks included) gives the same messages
+    and the same bytes of the file for each (what the progress bar advances by)."""
+    data = newline.join([b"From first Mon Nov 23 10:00:00 2026", *body]) + (
+        newline if final_newline else b"")
+    with tempfile.TemporaryDirectory() as folder, \
+            mock.patch.object(mailfiles, "_BLOCK", block):
+        path = Path(folder) / "box.mbox"
+        path.write_bytes(data)
+        items = list(read_raw_mail(str(path)))
+    expected = split_by_lines(data)
+    assert [item.size for item in items] == [size for _, size in expected]
+    assert [getattr(item, "data", None) for item in items] == [
+        message if message.strip() else None for message, _ in expected]

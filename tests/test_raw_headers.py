@@ -3,11 +3,13 @@ files take (folding, CRLF, encoded words, raw UTF-8, MIME bodies, broken header 
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 
 import pytest
 
+from mailmatrix.customers import facts as facts_module
 from mailmatrix.customers.facts import MessageFacts, facts_from_bytes
 from mailmatrix.mail_headers import header_text
 from mailmatrix.raw_headers import read_headers
@@ -66,6 +68,20 @@ def test_bodies_plain_by_charset_and_mime_through_the_email_package() -> None:
     assert latin is not None and latin.body == "Grüße\n"
     unknown = facts_from_bytes(LATIN1.replace(b"ISO-8859-1", b"no-such-charset"))
     assert unknown is not None and unknown.body == "Gr\ufffd\ufffde\n"
+
+
+def test_a_large_attachment_is_not_parsed_and_the_text_before_it_is_read() -> None:
+    """Only the first BODY_SCAN_BYTES of a multipart message are parsed for its text."""
+    text = "您好，附件是形式发票。\n王伟\n".encode()
+    attachment = base64.encodebytes(bytes(range(256)) * 2000)  # 700 KB of base64 lines
+    message = (b'From: Wang Wei <wang.wei@example.cn>\nMIME-Version: 1.0\n'
+               b'Content-Type: multipart/mixed; boundary="b"\n\n--b\n'
+               b'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n'
+               + base64.encodebytes(text) + b'--b\nContent-Type: application/pdf\n'
+               b'Content-Transfer-Encoding: base64\n\n' + attachment + b"--b--\n")
+    assert len(message) > 10 * facts_module.BODY_SCAN_BYTES
+    facts = facts_from_bytes(message)
+    assert facts is not None and facts.body == text.decode()
 
 
 def test_raw_utf8_headers_are_text() -> None:

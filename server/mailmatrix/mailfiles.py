@@ -69,18 +69,52 @@ def read_raw_mail(path: str, stdin: BinaryIO | None = None
 
 def _read_mbox(path: str, handle: BinaryIO, separator: int
                ) -> Iterator[RawMail | MailFileError]:
-    """Split on "From " lines (mboxrd/mboxo), unescaping ">From " in bodies."""
-    number, lines, size = 1, [], 0
-    for line in handle:
-        if line.startswith(b"From ") and (lines or size):
-            yield _checked(f"{path}#{number}", b"".join(lines), separator + size)
-            number, lines, size, separator = number + 1, [], 0, len(line)
-            continue
-        if size <= MAX_MESSAGE_BYTES:
-            lines.append(line[1:] if line.startswith(b">From ") else line)
-        size += len(line)
-    if lines:
-        yield _checked(f"{path}#{number}", b"".join(lines), separator + size)
+    """Split on "From " lines (mboxrd/mboxo), unescaping ">From " in bodies.
+
+    Read a block at a time and split where a line starts with "From ": a loop over lines
+    cost a large message (attachments are thousands of lines) more than parsing it."""
+    number, pieces, kept, size = 1, [], 0, 0  # the message so far; size: in the file
+    buffer = b""  # unread bytes: from a line's start or the newline before it
+    while True:
+        block = handle.read(_BLOCK)
+        buffer += block
+        start = 0
+        while (found := buffer.find(b"\nFrom ", start)) >= 0:
+            line_end = buffer.find(b"\n", found + 1)
+            if line_end < 0 and block:
+                break  # the "From " line goes on in the next block
+            piece = buffer[start:found + 1]
+            size += len(piece)
+            if kept <= MAX_MESSAGE_BYTES:
+                pieces.append(piece)
+                kept += len(piece)
+            yield _checked(f"{path}#{number}", _unescaped(b"".join(pieces)), separator + size)
+            number, pieces, kept, size = number + 1, [], 0, 0
+            start = (line_end + 1) if line_end >= 0 else len(buffer)
+            separator = start - (found + 1)
+        # Whole lines go to the message, but for the last newline: a "From " line that starts
+        # the next block must still be found after one. A partial line waits for more.
+        cut = len(buffer) if not block else buffer.rfind(b"\n", start)
+        if cut > start:
+            size += cut - start
+            if kept <= MAX_MESSAGE_BYTES:
+                pieces.append(buffer[start:cut])
+                kept += cut - start
+            start = cut
+        buffer = buffer[start:]
+        if not block:
+            break
+    if pieces:
+        yield _checked(f"{path}#{number}", _unescaped(b"".join(pieces)), separator + size)
+
+
+def _unescaped(data: bytes) -> bytes:
+    """">From " at the start of a body line was "From " before the mbox escaped it."""
+    data = data.replace(b"\n>From ", b"\nFrom ")
+    return data[1:] if data.startswith(b">From ") else data
+
+
+_BLOCK = 1 << 20
 
 
 def _checked(source: str, data: bytes, size: int) -> RawMail | MailFileError:

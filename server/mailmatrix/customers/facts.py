@@ -91,7 +91,14 @@ def _body(data: bytes, headers: RawHeaders) -> str | None:
                                        errors="replace")
         except LookupError:
             return headers.body.decode("utf-8", errors="replace")
+    if len(data) > BODY_SCAN_BYTES:  # attachments, long quoted history: cut at a line's end
+        data = data[:data.rfind(b"\n", 0, BODY_SCAN_BYTES) + 1]
     return _plain_body(email.message_from_bytes(data, policy=email.policy.compat32))
+
+
+# A multipart message is parsed this far for its text: the new text and its signature come
+# first; attachments after it cost the parser (line by line) milliseconds and say nothing.
+BODY_SCAN_BYTES = 64 << 10
 
 
 # Header name (lower case) -> MessageFacts field, for mailbox APIs that list headers as
