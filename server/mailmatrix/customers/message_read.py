@@ -73,12 +73,24 @@ def _participants(facts: MessageFacts, mx_hosts: MxHostsLookup | None) -> tuple[
     headers = (("from", facts.from_), ("sender", facts.sender), ("reply-to", facts.reply_to),
                ("to", facts.to), ("cc", facts.cc))
     for role, value in headers:
-        mailboxes = _mailboxes(value) if value else ()
-        if role in ("from", "sender"):
-            mailboxes = mailboxes[:1]
-        seen += [Seen(role, parsed, _with_hosting(_classified(parsed), mx_hosts))
-                 for parsed in mailboxes]
+        if not value:
+            continue
+        if mx_hosts is None:
+            seen += _seen(role, value)
+            continue
+        for item in _seen(role, value):
+            report = _with_hosting(item.report, mx_hosts)
+            seen.append(item if report is item.report else Seen(role, item.parsed, report))
     return tuple(seen)
+
+
+@lru_cache(maxsize=CACHED_ENTRIES)
+def _seen(role: str, header_value: str) -> tuple[Seen, ...]:
+    """A header's participants, read once per distinct value: a mailbox repeats its lines."""
+    mailboxes = _mailboxes(header_value)
+    if role in ("from", "sender"):
+        mailboxes = mailboxes[:1]
+    return tuple(Seen(role, parsed, _classified(parsed)) for parsed in mailboxes)
 
 
 @lru_cache(maxsize=CACHED_ENTRIES)
