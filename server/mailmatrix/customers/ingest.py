@@ -30,7 +30,11 @@ class IngestSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
 
 
-BATCH_SIZE = 2000  # messages per transaction: long enough to amortize, short enough to retry
+# Messages per transaction. A batch reads and writes each distinct address once (states,
+# counters, a due signature), so larger batches cost less per message: 2,000 -> 5,000 took
+# SQLite ingest from 3,694 to 4,375 msg/s (10,000: 4,698). 5,000 keeps a transaction near a
+# second, the longest a panel observing meanwhile should wait for SQLite's write lock.
+BATCH_SIZE = 5000
 # Inputs at least this large are read in a second process: below it, starting one (a tenth of
 # a second) costs more than it saves.
 READ_AHEAD_BYTES = 4 << 20
