@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 MAX_MESSAGE_BYTES = 50 * 1024 * 1024  # larger "messages" are a broken file, not mail
 NO_HEADERS = "no mail headers found (truncated or not a mail file)"
+_BLOCK = 1 << 20  # bytes an mbox is read by
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,6 @@ def _unescaped(data: bytes) -> bytes:
     """">From " at the start of a body line was "From " before the mbox escaped it."""
     data = data.replace(b"\n>From ", b"\nFrom ")
     return data[1:] if data.startswith(b">From ") else data
-
-
-_BLOCK = 1 << 20
-
 
 def _checked(source: str, data: bytes, size: int) -> RawMail | MailFileError:
     if len(data) > MAX_MESSAGE_BYTES:

@@ -7,16 +7,15 @@ must be able to run that far ahead: a thread of the caller's moves the child's p
 from the pipe into a queue held to ``BUDGET_BYTES``, so memory stays bounded however large the
 input (a chunk larger than the budget still passes, alone).
 
-The child is a fresh interpreter (``python -m mailmatrix.read_ahead``), not a fork, since the
-caller may hold database connections and threads, and not multiprocessing's spawn, which would
-import the caller's main script again. It imports only what ``produce`` needs and ignores
-Ctrl-C: the caller stops it when its own loop ends, however it ends.
+The child is a fresh interpreter running ``main``, not a fork, since the caller may hold
+database connections and threads, and not multiprocessing's spawn, which would import the
+caller's main script again. It imports only what ``produce`` needs and ignores Ctrl-C: the
+caller stops it when its own loop ends, however it ends.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
 import signal
 import struct
@@ -40,11 +39,13 @@ class ReadAheadError(RuntimeError):
 def read_ahead(produce: Callable[..., Iterator[Any]], *arguments: Any) -> Iterator[Any]:
     """``produce(*arguments)``'s items, in order. ``produce`` is a module-level function; it
     and the arguments are pickled to the child, and the items back."""
+    # The child finds this package as the caller did, or else where this file is (appended:
+    # nothing of the child's own path is shadowed)
     package_parent = str(Path(__file__).resolve().parents[1])
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, (package_parent, os.environ.get("PYTHONPATH"))))}
-    child = subprocess.Popen([sys.executable, "-m", "mailmatrix.read_ahead"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment)
+    child = subprocess.Popen(
+        [sys.executable, "-c", f"import sys; sys.path.append({package_parent!r}); "
+                               "from mailmatrix.read_ahead import main; main()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert child.stdin is not None and child.stdout is not None
     waiting = _Chunks()
     mover = threading.Thread(target=waiting.fill_from, args=(child.stdout,), daemon=True,
@@ -130,7 +131,8 @@ def _serve(source: IO[bytes], sink: IO[bytes]) -> None:
     sink.flush()
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """The child's side: ``produce`` and its arguments on stdin, chunks on stdout."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(BrokenPipeError):  # the caller stopped reading: all done
         _serve(sys.stdin.buffer, sys.stdout.buffer)

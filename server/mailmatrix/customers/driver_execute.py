@@ -166,7 +166,7 @@ def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverP
         if processor is not None and bind.expanding:
             return None  # it converts each value of a list: SQLAlchemy's path
         if processor is not None:
-            processors[name] = _cheaper(processor)
+            processors[name] = _cheaper(processor) if dialect.name == "sqlite" else processor
         if not bind.required:
             defaults[name] = compiled.params[name]
     row = namedtuple("Row", [column.key or f"column_{n}" for n, column in
@@ -180,7 +180,7 @@ def _cheaper(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
     of the cost of SQLAlchemy's formatting, where the two agree: ingest binds a few per row."""
     try:
         agrees = all(processor(moment) == _as_sqlite_text(moment) for moment in _SAMPLES)
-    except (TypeError, ValueError, AttributeError):
+    except Exception:  # a processor for other values (JSON, an enum's names): not a moment's
         agrees = False
     if not agrees:
         return processor

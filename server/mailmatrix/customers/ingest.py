@@ -57,9 +57,9 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
         statistics.wrote(len(batch))
         batch.clear()
 
-    paths = list(paths)
-    reads = read_ahead(read_sources, paths) if input_size(paths) >= READ_AHEAD_BYTES \
-        else read_sources(paths)
+    files = list(paths)
+    reads = read_ahead(read_sources, files) if input_size(files) >= READ_AHEAD_BYTES \
+        else read_sources(files)
     with closing(reads):  # an interrupted run stops the reading process at once
         for source, item, size in reads:
             if on_progress:
