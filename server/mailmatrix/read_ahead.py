@@ -51,8 +51,12 @@ def read_ahead(produce: Callable[..., Iterator[Any]], *arguments: Any) -> Iterat
     mover = threading.Thread(target=waiting.fill_from, args=(child.stdout,), daemon=True,
                              name="mailmatrix-read-ahead")
     try:
-        pickle.dump((produce, arguments), child.stdin)
-        child.stdin.close()
+        try:
+            pickle.dump((produce, arguments), child.stdin)
+            child.stdin.close()
+        except BrokenPipeError:
+            raise ReadAheadError("the reading process did not start "
+                                 f"(exit code {child.wait()})") from None
         mover.start()
         while (blob := waiting.take()) is not None:
             kind, payload = pickle.loads(blob)
