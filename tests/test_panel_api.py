@@ -40,6 +40,8 @@ def test_a_first_message_shows_an_unknown_sender_then_a_known_one(pane) -> None:
     assert "Li Wei" in first["html"] and "li.wei@acme-gmbh.de" in first["html"]
     assert first["view"]["tone"]["register"] == "formal"
     assert "Answer formally" in first["html"]
+    # The words that tipped the register, quoted once each
+    assert '<p class="cues">Why: <q>Dear</q> <q>Kind regards</q>' in first["html"]
 
 
 def test_a_lookalike_sender_is_warned_about_and_never_offered_a_reply(pane) -> None:  # noqa: ANN001

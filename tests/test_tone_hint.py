@@ -116,3 +116,11 @@ def test_phone_country_in_the_signature_gives_gdpr_and_local_time() -> None:
 def test_tenant_setting_applies_gdpr_wording_to_every_customer() -> None:
     result = hint("Hello, please send the catalogue.", sender_country="US", gdpr_always=True)
     assert any(caution.kind == "gdpr" for caution in result.cautions)
+
+
+def test_the_quoted_words_are_the_texts_cues_once_each_in_order_and_few() -> None:
+    """"hey" and "cheers" push the register twice each; they are quoted once."""
+    result = hint(CASUAL_ENGLISH)
+    assert [cue.text for cue in result.cues].count("hey") > 1
+    assert result.quoted_words() == ["hey", "cheers", "😀", "u", "!!"]
+    assert result.quoted_words(limit=2) == ["hey", "cheers"]

@@ -267,7 +267,7 @@ def _tone(view: PanelView, t: Wording, act: ActionMaker) -> Section:
     widgets = [_paragraph(f"<b>{_escape(t('tone.' + tone.register))}</b>"),
                _paragraph(_escape(t("tone.greeting", greeting=tone.greeting)) + "<br>" +
                           _escape(t("tone.sign_off", sign_off=tone.sign_off)))]
-    words = list(dict.fromkeys(cue.text for cue in tone.cues if cue.start is not None))[:5]
+    words = tone.quoted_words()
     if words:
         widgets.append(_paragraph(_escape(t("tone.cues")) + ": " +
                                   ", ".join(f"“{_escape(word)}”" for word in words)))

@@ -73,6 +73,12 @@ class ToneHint:
     cautions: tuple[Caution, ...]
     scored_text: str  # cue offsets point into this
 
+    def quoted_words(self, limit: int = 5) -> list[str]:
+        """The words of the text that tipped the register, each once, in order: what a
+        panel quotes as its reasons."""
+        return list(dict.fromkeys(cue.text for cue in self.cues if cue.start is not None))[
+            :limit]
+
 
 def tone_hint(message: MessageForTone, *, now: datetime) -> ToneHint:
     """The hint for replying to ``message``; ``now`` is an aware datetime (injected clock)."""
