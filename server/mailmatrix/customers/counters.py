@@ -33,31 +33,37 @@ _FORM_FIELDS = {"n": Integer(), "first": _STAMP, "last": _STAMP}
 def add_to_addresses(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]]) -> None:
     """``rows``: {"row": address id, "n_in", "n_out", "n_formal", "first", "last",
     "last_formal" (or None)}."""
-    _apply(session, tenant_id, rows, _ADDRESSES, _ADDRESS_FIELDS, lambda given: {
-        "count_in": _ADDRESSES.c.count_in + given["n_in"],
-        "count_out": _ADDRESSES.c.count_out + given["n_out"],
-        "formal_count": _ADDRESSES.c.formal_count + given["n_formal"],
-        "first_seen": _earlier(_ADDRESSES.c.first_seen, given["first"]),
-        "last_seen": _later(_ADDRESSES.c.last_seen, given["last"]),
-        "last_formal": case((given["last_formal"].is_(None), _ADDRESSES.c.last_formal),
-                            else_=_later(_ADDRESSES.c.last_formal, given["last_formal"]))})
+    _apply(session, tenant_id, rows, _ADDRESSES, _ADDRESS_FIELDS, _address_changes,
+           _ADDRESS_PER_ROW)
 
 
 def add_to_forms(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]]) -> None:
     """``rows``: {"row": raw form id, "n", "first", "last"}."""
-    _apply(session, tenant_id, rows, _FORMS, _FORM_FIELDS, lambda given: {
-        "count": _FORMS.c.count + given["n"],
-        "first_seen": _earlier(_FORMS.c.first_seen, given["first"]),
-        "last_seen": _later(_FORMS.c.last_seen, given["last"])})
+    _apply(session, tenant_id, rows, _FORMS, _FORM_FIELDS, _form_changes, _FORM_PER_ROW)
+
+
+def _address_changes(given: dict[str, Any]) -> dict[str, Any]:
+    return {"count_in": _ADDRESSES.c.count_in + given["n_in"],
+            "count_out": _ADDRESSES.c.count_out + given["n_out"],
+            "formal_count": _ADDRESSES.c.formal_count + given["n_formal"],
+            "first_seen": _earlier(_ADDRESSES.c.first_seen, given["first"]),
+            "last_seen": _later(_ADDRESSES.c.last_seen, given["last"]),
+            "last_formal": case((given["last_formal"].is_(None), _ADDRESSES.c.last_formal),
+                                else_=_later(_ADDRESSES.c.last_formal, given["last_formal"]))}
+
+
+def _form_changes(given: dict[str, Any]) -> dict[str, Any]:
+    return {"count": _FORMS.c.count + given["n"],
+            "first_seen": _earlier(_FORMS.c.first_seen, given["first"]),
+            "last_seen": _later(_FORMS.c.last_seen, given["last"])}
 
 
 def _apply(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]], table: Any,
-           fields: dict[str, Any], changes: Any) -> None:
+           fields: dict[str, Any], changes: Any, per_row: Any) -> None:
     if not rows:
         return
     if len(rows) <= SMALL_BATCH or session.get_bind().dialect.name != "postgresql":
-        run_bound(session, _per_row(table, fields, changes),
-                  [{"tenant": tenant_id, **row} for row in rows])
+        run_bound(session, per_row, [{"tenant": tenant_id, **row} for row in rows])
         return
     # One array per field, unnested into rows: a handful of parameters however many rows
     kinds = {"row": Integer(), **fields}
@@ -69,16 +75,11 @@ def _apply(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]], tab
                     .values(changes({name: given.c[name] for name in fields})))
 
 
-_PER_ROW: dict[str, Any] = {}
-
-
 def _per_row(table: Any, fields: dict[str, Any], changes: Any) -> Any:
-    """The per-row UPDATE of ``table``, built once (building one costs about as much as
-    running it for one row)."""
-    if table.name not in _PER_ROW:
-        _PER_ROW[table.name] = tenant_bound(row_of_tenant(table).values(
-            changes({name: bindparam(name, type_=kind) for name, kind in fields.items()})))
-    return _PER_ROW[table.name]
+    """The per-row UPDATE of ``table``, built once, at import (building one costs about as
+    much as running it for one row)."""
+    return tenant_bound(row_of_tenant(table).values(
+        changes({name: bindparam(name, type_=kind) for name, kind in fields.items()})))
 
 
 def _earlier(stored: ColumnElement[Any], moment: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -87,3 +88,7 @@ def _earlier(stored: ColumnElement[Any], moment: ColumnElement[Any]) -> ColumnEl
 
 def _later(stored: ColumnElement[Any], moment: ColumnElement[Any]) -> ColumnElement[Any]:
     return case((stored.is_(None) | (stored < moment), moment), else_=stored)
+
+
+_ADDRESS_PER_ROW = _per_row(_ADDRESSES, _ADDRESS_FIELDS, _address_changes)
+_FORM_PER_ROW = _per_row(_FORMS, _FORM_FIELDS, _form_changes)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -135,6 +135,15 @@ def plan_for(statement: Any, dialect: Dialect, parameters: Parameters) -> Driver
     if plan is not None and many and plan.row is not None:
         return None  # several parameter sets with RETURNING: SQLAlchemy's insertmanyvalues
     return plan
+
+
+def plan_all(statements: Iterable[Any], dialect: Dialect) -> None:
+    """Make the plans of ``statements`` ahead of their first run (an insert's waits for the
+    columns it is given): serving does it before its workers fork, so that none of them
+    spends its first requests compiling (about 50 ms for the panel's statements)."""
+    for statement in statements:
+        if not (statement.is_dml and statement.is_insert):
+            plan_for(statement, dialect, {})
 
 
 def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverPlan | None:

@@ -88,7 +88,14 @@ def tenant_bound(statement: S) -> S:
     reason = _unscoped(str(compiled), by_primary_key_alone=False)
     if reason:
         raise UnscopedStatement(reason)
-    return statement.execution_options(**{BOUND: key})
+    bound = statement.execution_options(**{BOUND: key})
+    BOUND_STATEMENTS.append(bound)
+    return bound
+
+
+# Every tenant-bound statement (each is built once, at import or on first use): serving
+# compiles their plans before its workers fork (serve.warm_up)
+BOUND_STATEMENTS: list[Any] = []
 
 
 def of_tenant(column: Any) -> Any:
