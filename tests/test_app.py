@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -138,8 +140,14 @@ def test_after_serving_warms_up_a_first_panel_compiles_no_plan_and_no_template(
     warm_up(database_of(app), app)
     planned, compiled = [], []
     make_plan, compile_template = driver_execute._plan, app.jinja_env.compile
-    monkeypatch.setattr(driver_execute, "_plan", lambda statement, *given: (
-        planned.append(str(statement)), make_plan(statement, *given))[1])
+    this_thread = threading.get_ident()  # not an earlier test's app still at work elsewhere
+
+    def plan(statement: Any, *given: Any) -> Any:
+        if threading.get_ident() == this_thread:
+            planned.append(str(statement))
+        return make_plan(statement, *given)
+
+    monkeypatch.setattr(driver_execute, "_plan", plan)
     monkeypatch.setattr(app.jinja_env, "compile", lambda *given, **named: (
         compiled.append(given), compile_template(*given, **named))[1])
     answer = app.test_client().post("/api/panel", headers={"Authorization": "Bearer demo"}, json={
