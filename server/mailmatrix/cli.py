@@ -219,14 +219,15 @@ def ingest_command(paths: tuple[str, ...], user: str | None, dns: bool) -> None:
     database, principal = local_database_and_principal(user)
     lookup = mx_lookup_of(current_app)
     # A bar over the bytes of input on a terminal; nothing in a pipe or a log.
-    bar = click.progressbar(length=input_size(paths), label="ingest", file=sys.stderr,
+    size = input_size(paths)
+    bar = click.progressbar(length=size, label="ingest", file=sys.stderr,
                             show_pos=False, show_eta=True, width=30) \
         if sys.stderr.isatty() else None
     try:
         with bar if bar is not None else nullcontext():
             summary = ingest_paths(database, principal, paths,
                                    on_progress=bar.update if bar is not None else None,
-                                   mx_hosts=lookup.known if dns else None)
+                                   mx_hosts=lookup.known if dns else None, input_bytes=size)
     finally:
         lookup.close()  # lookups still queued are dropped: the next run asks again
     for source, reason in summary.skipped:

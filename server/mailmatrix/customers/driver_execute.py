@@ -53,7 +53,7 @@ class DriverPlan:
             if events.before_cursor_execute:
                 events.before_cursor_execute(connection, cursor, self.sql, given, None, many)
             if many and len(given) != 1:
-                cursor.executemany(self.sql, given)  # pipelined: worth it for several
+                cursor.executemany(self.sql, given)  # psycopg pipelines several
                 rows = []
             elif many:
                 cursor.execute(self.sql, given[0])
@@ -115,7 +115,7 @@ class DriverResult:
 
 _DRIVERS = {("postgresql", "psycopg"), ("sqlite", "pysqlite")}
 
-# Tenant-bound statements are built once, at import (scoping.py): this holds one plan per
+# Tenant-bound statements are built once (scoping.BOUND_STATEMENTS): this holds one plan per
 # statement, dialect and set of inserted columns, however long the process runs.
 _PLANS: dict[tuple[Any, str, tuple[str, ...]], DriverPlan | None] = {}
 
@@ -127,7 +127,7 @@ def plan_for(statement: Any, dialect: Dialect, parameters: Parameters) -> Driver
         return None
     many = isinstance(parameters, (list, tuple))
     first = (parameters[0] if parameters else {}) if many else (parameters or {})
-    columns = tuple(first) if statement.is_dml and statement.is_insert else ()
+    columns = tuple(first) if _is_insert(statement) else ()
     key = (statement, dialect.name, columns)
     if key not in _PLANS:
         _PLANS[key] = _plan(statement, dialect, columns)
@@ -142,8 +142,12 @@ def plan_all(statements: Iterable[Any], dialect: Dialect) -> None:
     columns it is given): serving does it before its workers fork, so that none of them
     spends its first requests compiling (about 50 ms for the panel's statements)."""
     for statement in statements:
-        if not (statement.is_dml and statement.is_insert):
+        if not _is_insert(statement):
             plan_for(statement, dialect, {})
+
+
+def _is_insert(statement: Any) -> bool:
+    return bool(statement.is_dml and statement.is_insert)
 
 
 def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverPlan | None:

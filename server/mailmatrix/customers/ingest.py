@@ -42,8 +42,10 @@ READ_AHEAD_BYTES = 4 << 20
 
 def ingest_paths(database: Database, principal: Principal, paths: Iterable[str], *,
                  mx_hosts: MxHostsLookup | None = None,
-                 on_progress: Callable[[int], None] | None = None) -> IngestSummary:
-    """``on_progress`` is told the bytes of input each message took up (see ``input_size``)."""
+                 on_progress: Callable[[int], None] | None = None,
+                 input_bytes: int | None = None) -> IngestSummary:
+    """``on_progress`` is told the bytes of input each message took up; ``input_bytes`` is
+    ``input_size(paths)`` when the caller has measured it already (a maildir is a long walk)."""
     summary = IngestSummary()
     batch: list[MessageFacts] = []
     statistics = LoadStatistics(database)
@@ -58,8 +60,8 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
         batch.clear()
 
     files = list(paths)
-    reads = read_ahead(read_sources, files) if input_size(files) >= READ_AHEAD_BYTES \
-        else read_sources(files)
+    size = input_size(files) if input_bytes is None else input_bytes
+    reads = read_ahead(read_sources, files) if size >= READ_AHEAD_BYTES else read_sources(files)
     with closing(reads):  # an interrupted run stops the reading process at once
         for source, item, size in reads:
             if on_progress:

@@ -93,7 +93,6 @@ def _seen(role: str, header_value: str) -> tuple[Seen, ...]:
     return tuple(Seen(role, parsed, _classified(parsed)) for parsed in mailboxes)
 
 
-@lru_cache(maxsize=CACHED_ENTRIES)
 def _mailboxes(header_value: str) -> tuple[ParsedAddress, ...]:
     """The valid mailboxes of a header; a broken entry is left out (the others still count)."""
     try:
