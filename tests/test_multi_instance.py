@@ -72,7 +72,7 @@ def two_hosts(database: Database, tmp_path: Path) -> Iterator[tuple[str, str, st
 
 
 def panel(base: str, number: int, sender: str, name: str = "Li Wei") -> dict[str, Any]:
-    answer = requests.post(base + "/api/panel", headers=DEMO, timeout=30, json={
+    answer = requests.post(base + "/api/panel?view=1", headers=DEMO, timeout=30, json={
         "from": {"emailAddress": sender, "displayName": name}, "to": [ME],
         "subject": f"PO {number}", "internetMessageId": f"<multi{number}@acme>",
         "dateTimeCreated": "2026-11-26T07:15:00Z"})

@@ -217,7 +217,8 @@ def test_compose_puts_the_primary_in_to_and_moves_or_removes_the_personal_addres
     home = {"emailAddress": "liwei.home@gmail.com", "displayName": "Li Wei"}
     colleague = {"emailAddress": "logistics@acme-gmbh.de", "displayName": "Logistics"}
     client.post("/api/panel", json=item(10, work), headers=headers)
-    shown = client.post("/api/panel", json=item(11, home, "samples"), headers=headers).json
+    shown = client.post("/api/panel?view=1", json=item(11, home, "samples"),
+                        headers=headers).json
     (suggestion,) = shown["view"]["subject"]["suggestions"]
     client.post("/api/actions", headers=headers, json={
         "action": "confirm", "address": suggestion["address"],

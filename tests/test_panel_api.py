@@ -28,7 +28,7 @@ def open_message(pane: tuple[FlaskClient, dict[str, str]], number: int, **item: 
                "dateTimeCreated": "2026-11-26T07:15:00Z",
                "body": "Dear Ms Becker,\nplease find our purchase order attached.\n\n"
                        "Kind regards\nLi Wei", **item}
-    response = client.post("/api/panel", json=message, headers=headers)
+    response = client.post("/api/panel?view=1", json=message, headers=headers)
     assert response.status_code == 200, response.json
     return response.json
 
@@ -42,6 +42,17 @@ def test_a_first_message_shows_an_unknown_sender_then_a_known_one(pane) -> None:
     assert "Answer formally" in first["html"]
     # The words that tipped the register, quoted once each
     assert '<p class="cues">Why: <q>Dear</q> <q>Kind regards</q>' in first["html"]
+
+
+def test_the_pane_gets_the_html_alone_and_api_callers_the_view_on_request(pane) -> None:  # noqa: ANN001
+    client, headers = pane
+    message = {"from": LI_WEI, "to": [ME], "subject": "PO 4411",
+               "internetMessageId": "<lean@acme-gmbh.de>",
+               "dateTimeCreated": "2026-11-26T07:15:00Z"}
+    lean = client.post("/api/panel", json=message, headers=headers).json
+    assert set(lean) == {"html"} and "li.wei@acme-gmbh.de" in lean["html"]
+    full = client.post("/api/panel?view=1", json=message, headers=headers).json
+    assert full["html"] == lean["html"] and full["view"]["subject"]["known"] is True
 
 
 def test_a_lookalike_sender_is_warned_about_and_never_offered_a_reply(pane) -> None:  # noqa: ANN001

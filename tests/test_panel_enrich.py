@@ -56,9 +56,9 @@ def setup(tmp_path: Path) -> tuple[FlaskClient, dict[str, str], GraphService, Fl
 
 def test_graph_brings_the_verdict_and_the_reply_to_the_pane_cannot_see(setup: Any) -> None:
     client, headers, service, _ = setup
-    stored = client.post("/api/panel", json=ITEM, headers=headers).json
+    stored = client.post("/api/panel?view=1", json=ITEM, headers=headers).json
     assert [w["kind"] for w in stored["view"]["subject"]["warnings"]] == []
-    enriched = client.post("/api/panel/enrich", json=ITEM, headers=headers).json
+    enriched = client.post("/api/panel/enrich?view=1", json=ITEM, headers=headers).json
     kinds = [w["kind"] for w in enriched["view"]["subject"]["warnings"]]
     assert "reply-to" in kinds  # Reply-To liwei.home@gmail.com, from the internet headers
     assert enriched["view"]["notes"] == []
@@ -68,12 +68,12 @@ def test_graph_brings_the_verdict_and_the_reply_to_the_pane_cannot_see(setup: An
 def test_graph_throttling_shows_stored_data_with_a_note(setup: Any) -> None:
     client, headers, service, _ = setup
     service.throttled = True
-    answer = client.post("/api/panel/enrich", json=ITEM, headers=headers)
+    answer = client.post("/api/panel/enrich?view=1", json=ITEM, headers=headers)
     assert answer.status_code == 200
     assert answer.json["view"]["notes"] == ["state.stored_only"]
     asked = len(service.calls)
     service.throttled = False
-    again = client.post("/api/panel/enrich", json=ITEM, headers=headers).json
+    again = client.post("/api/panel/enrich?view=1", json=ITEM, headers=headers).json
     # Retry-After: 5 is honoured: no call to Graph until it has passed
     assert again["view"]["notes"] == ["state.stored_only"] and len(service.calls) == asked
     assert "Showing stored data" in answer.json["html"]
@@ -82,7 +82,7 @@ def test_graph_throttling_shows_stored_data_with_a_note(setup: Any) -> None:
 def test_without_a_client_secret_the_stored_panel_is_all(setup: Any) -> None:
     client, headers, service, app = setup
     app.extensions[ON_BEHALF_OF] = None
-    answer = client.post("/api/panel/enrich", json=ITEM, headers=headers)
+    answer = client.post("/api/panel/enrich?view=1", json=ITEM, headers=headers)
     assert answer.status_code == 200 and service.calls == []
 
 
@@ -95,7 +95,7 @@ def test_missing_consent_says_so_and_shows_stored_data(setup: Any) -> None:
                              "the application."})
     app.extensions[ON_BEHALF_OF] = OnBehalfOf(OnBehalfOfSettings(CLIENT_ID, "secret"),
                                               http_client=entra)
-    answer = client.post("/api/panel/enrich", json=ITEM, headers=headers)
+    answer = client.post("/api/panel/enrich?view=1", json=ITEM, headers=headers)
     assert answer.status_code == 200 and service.calls == []
     assert answer.json["view"]["notes"] == ["state.consent_required"]
     assert "administrator" in answer.json["html"] and "Li" in answer.json["html"]

