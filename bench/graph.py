@@ -35,6 +35,7 @@ from pathlib import Path
 
 import sqlalchemy
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.ingest import ingest_paths
@@ -162,20 +163,39 @@ def bulk_tenant(database: Database, addresses: int, seed: int = 9, user: str | N
                              "person_id": base + n // 2, "company_id": first_company + company,
                              "link_state": "auto", "count_in": 1, "count_out": 0,
                              "formal_count": 0, "first_seen": now, "last_seen": now,
-                             "created_at": now})
+                             "signature_read_at": now, "created_at": now})
             session.execute(insert(Address), rows)
-            ids = session.scalars(sqlalchemy.select(Address.id).where(
-                Address.tenant_id == tenant, Address.canonical.in_(
-                    [row["canonical"] for row in rows[:50]]))).all()
-            session.execute(insert(AddressForm), [
-                {"tenant_id": tenant, "address_id": id_, "raw": f"form{id_}@x.example",
-                 "count": 1} for id_ in ids])
+            seen_as_itself(session, tenant, base)
             sample += [row["canonical"] for row in rng.sample(rows, min(100, len(rows)))]
     # A live database has fresh planner statistics (autovacuum, or SQLite's ANALYZE after
     # large changes); a bulk load must refresh them itself.
     with database.engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
     return tenant, sample
+
+
+def seen_as_itself(session: Session, tenant: int, first_person: int) -> None:
+    """What observing their messages would have left for the persons from ``first_person`` on
+    and their addresses: each address's raw form as seen (itself), each person's primary (its
+    first address). Without them (and without the addresses' signature_read_at) every first
+    message from a sender would be a new raw form, recompute the person's primary and read
+    the signature, which in a tenant built from real mail happens at most monthly."""
+    addresses = sqlalchemy.select(Address.tenant_id, Address.id, Address.canonical,
+                                  Address.count_in, Address.first_seen, Address.last_seen
+                                  ).where(Address.tenant_id == tenant,
+                                          Address.person_id >= first_person)
+    session.execute(insert(AddressForm).from_select(
+        ["tenant_id", "address_id", "raw", "count", "first_seen", "last_seen"], addresses))
+    first_address = sqlalchemy.select(sqlalchemy.func.min(Address.id)).where(
+        Address.tenant_id == tenant, Address.person_id == Person.id).scalar_subquery()
+    session.execute(sqlalchemy.update(Person).where(
+        Person.tenant_id == tenant, Person.id >= first_person
+    ).values(primary_address_id=first_address), execution_options={"synchronize_session": False})
+    session.execute(sqlalchemy.update(Person).where(
+        Person.tenant_id == tenant, Person.id >= first_person
+    ).values(primary_raw=sqlalchemy.select(Address.canonical).where(
+        Address.id == Person.primary_address_id).scalar_subquery()),
+        execution_options={"synchronize_session": False})
 
 
 def bulk_name(address: int | str) -> str:
