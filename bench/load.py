@@ -4,8 +4,8 @@
     python bench/load.py [--sizes 10000,1000000] [--databases postgresql,sqlite]
                          [--rates 50,100] [--seconds 20] [--workers 2] [--threads 8]
 
-For each database and size: a fresh database is bulk-loaded (bench/graph.py's loader; ~1
-address in 2 shares a person), `mailmatrix serve` starts on loopback (--workers x --threads,
+For each database and size: a fresh database is bulk-loaded (bench/graph.py's loader; 3
+persons to every 10 addresses), `mailmatrix serve` starts on loopback (--workers x --threads,
 by default 2 x 8 as `mailmatrix serve`; demo sign-in, no rate limits), and a separate
 load-generator process
 (a) offers fixed loads of --rates panel requests per second for --seconds (open loop: each
