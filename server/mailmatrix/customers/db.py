@@ -42,7 +42,14 @@ class Database:
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
             _ping_after_idle(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # A writing session on SQLite takes the write lock when it begins (BEGIN IMMEDIATE),
+        # waiting for it under the busy timeout: a deferred one that read first and then
+        # wrote would fail at once ("database is locked") whenever another process had
+        # written since its snapshot, and under load even retries ran out.
+        self._sessions = sessionmaker(
+            self.engine.execution_options(**{_BEGIN: "BEGIN IMMEDIATE"})
+            if self.engine.dialect.name == "sqlite" else self.engine,
+            expire_on_commit=False)
         # Reads for one view need no transaction of their own on PostgreSQL: without one, a
         # view saves the BEGIN and COMMIT round trips (each statement sees committed data).
         self._readers = sessionmaker(
@@ -73,8 +80,9 @@ class Database:
     def retrying(self, work: Callable[[], T], attempts: int = 6) -> T:
         """Run an idempotent unit of work, again if SQLite was locked by another writer.
 
-        WAL lets readers and one writer work together; a second writer that upgrades a read
-        snapshot gets "database is locked" at once instead of waiting, so it starts over.
+        WAL lets readers and one writer work together, and a writing session waits for the
+        lock when it begins; a write outside such a session (an engine connection's) that
+        upgrades a read snapshot still gets "database is locked" at once, so it starts over.
         """
         for attempt in range(attempts):
             try:
@@ -143,8 +151,11 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_BEGIN = "mailmatrix_sqlite_begin"
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql(connection.get_execution_options().get(_BEGIN, "BEGIN"))
 
 
 def _alembic_config(url: str) -> Config:
