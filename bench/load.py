@@ -41,7 +41,7 @@ import psutil  # noqa: E402
 import requests  # noqa: E402
 import sqlalchemy  # noqa: E402
 
-from graph import POSTGRES_URL, bulk_name, bulk_tenant, drop_schema  # noqa: E402
+from graph import POSTGRES_URL, bulk_name, bulk_tenant, drop_schema, settle  # noqa: E402
 from mailmatrix.auth.demo import DEMO_USER  # noqa: E402
 from mailmatrix.customers.db import Database  # noqa: E402
 
@@ -172,16 +172,6 @@ def database_for(kind: str, folder: str) -> tuple[Database, str, str | None]:
     separator = "&" if "?" in POSTGRES_URL else "?"
     url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
     return Database(url), url, schema
-
-
-def settle(database: Database) -> None:
-    """What a live database has had time to do after a bulk load: vacuum (the visibility map,
-    so index-only scans work) and fresh statistics; otherwise autovacuum runs during the
-    measurement and competes for the same two cores."""
-    if database.engine.dialect.name == "postgresql":
-        with database.engine.connect().execution_options(
-                isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM (ANALYZE)")
 
 
 def report(kind: str, size: int, loaded: float, rate: float, seconds: float, result: dict

@@ -29,8 +29,8 @@ sys.path.insert(0, str(REPOSITORY / "bench"))
 
 from sqlalchemy import event  # noqa: E402
 
-from graph import bulk_tenant, drop_schema  # noqa: E402
-from load import DEMO, database_for, message, settle  # noqa: E402
+from graph import bulk_tenant, drop_schema, settle  # noqa: E402
+from load import DEMO, database_for, message  # noqa: E402
 from mailmatrix import create_app  # noqa: E402
 from mailmatrix.auth.demo import DEMO_USER  # noqa: E402
 from mailmatrix.customers.db import database_of  # noqa: E402

@@ -359,10 +359,15 @@ _COMPANY_DOMAINS = tenant_bound(union_all(
     select(DomainSuggestion.domain, DomainSuggestion.reasons).where(
         of_tenant(DomainSuggestion.tenant_id),
         DomainSuggestion.company_id == bindparam("company"), DomainSuggestion.state == "open")))
+# The suggested address is looked up per suggestion, not joined: for a join with the few
+# suggestions found, PostgreSQL's generic plan merge-joins along the addresses' primary key,
+# which first walks past every address of the tenants created before this one (a profile in
+# a fourth tenant of 1M addresses took 18 ms instead of 2).
 _SUGGESTIONS = tenant_bound(select(
-    Address.canonical, Suggestion.person_id, Suggestion.rule, Suggestion.confidence,
-    Suggestion.reasons).join(
-    Address, Address.id == Suggestion.address_id).where(
-    of_tenant(Suggestion.tenant_id), of_tenant(Address.tenant_id), Suggestion.state == "open",
+    select(Address.canonical).where(of_tenant(Address.tenant_id),
+                                    Address.id == Suggestion.address_id
+                                    ).scalar_subquery().label("canonical"),
+    Suggestion.person_id, Suggestion.rule, Suggestion.confidence, Suggestion.reasons).where(
+    of_tenant(Suggestion.tenant_id), Suggestion.state == "open",
     (Suggestion.address_id == bindparam("address"))
     | (Suggestion.person_id == bindparam("person"))))
