@@ -3,6 +3,7 @@ reads the same in a second process (large inputs) as in its own."""
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -41,3 +42,16 @@ def test_progress_adds_up_to_the_size_of_every_input_file(
                                (f"{records}:2", "not JSON: Expecting value")]
     assert sum(advanced) == input_size(paths) == sum(
         file.stat().st_size for file in tmp_path.rglob("*") if file.is_file())
+
+
+def test_the_collector_runs_less_often_during_ingest_and_as_before_after(
+    database: Database, tmp_path: Path
+) -> None:
+    mbox = tmp_path / "export.mbox"
+    mbox.write_text(MBOX, encoding="utf-8")
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    ingest_paths(database, local_principal(database, "rep@example-export.com"), [str(mbox)],
+                 on_progress=lambda _: during.append(gc.get_threshold()))
+    assert during and all(thresholds[0] >= 50_000 for thresholds in during)
+    assert gc.get_threshold() == before

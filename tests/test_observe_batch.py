@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers.db import Database
@@ -92,3 +92,30 @@ def test_one_batch_and_one_message_at_a_time_build_the_same_graph(database: Data
         one_by_one["persons"]  # the phone, then the name and title, in signatures
     assert ("tom+shop@beta-trading.de", "auto", "plus-address") in one_by_one["links"]
     assert ("acme-asia.hk", "open") in one_by_one["domains"]
+
+
+def test_signatures_of_a_batch_read_their_persons_once_however_many(
+        database: Database) -> None:
+    """A person is read again only when nothing holds it: one statement per signer would make a
+    batch's cost grow with its signers."""
+    def person_reads(senders: int, tenant_key: str) -> int:
+        rep = rep_of(database, tenant_key)
+        observe_many(database, rep, [  # first sight: a person for each address
+            message(number, f"Signer {number} <signer{number}@gamma-werke.de>")
+            for number in range(senders)], now=NOW)
+        statements: list[str] = []
+
+        def seen(*given: object) -> None:
+            statements.append(str(given[2]))
+        event.listen(database.engine, "before_cursor_execute", seen)
+        try:
+            observe_many(database, rep, [
+                message(senders + number, f"Signer {number} <signer{number}@gamma-werke.de>",
+                        body=f"Hello,\nsee below.\n\nRegards\nSigner {number}\n"
+                             f"Mobile: +49 171 {5550000 + number}\n")
+                for number in range(senders)], now=NOW)
+        finally:
+            event.remove(database.engine, "before_cursor_execute", seen)
+        return sum("FROM persons" in statement for statement in statements)
+
+    assert person_reads(3, "few-signers") == person_reads(30, "many-signers")

@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Float, Integer
@@ -40,6 +41,19 @@ class DriverPlan:
     processors: dict[str, Callable[[Any], Any]]  # bind processors (JSON to text, ...)
     row: Any  # a named tuple class of the result columns; None when none come back
     positions: tuple[str, ...] | None = None  # the parameters' order, where the driver's are "?"
+    # Where the driver's are "?": a row's values in order, and which of them to convert. Ingest
+    # binds rows by the hundred thousand: a merged dict per row took a tenth of its time.
+    _values_of: Callable[[Mapping[str, Any]], tuple[Any, ...]] = field(init=False)
+    _converted: tuple[tuple[int, Callable[[Any], Any]], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = self.positions or ()
+        getter = itemgetter(*names) if len(names) > 1 else (
+            (lambda given: (given[names[0]],)) if names else (lambda given: ()))
+        object.__setattr__(self, "_values_of", getter)
+        object.__setattr__(self, "_converted", tuple(
+            (at, self.processors[name]) for at, name in enumerate(names)
+            if name in self.processors))
 
     def run(self, connection: Connection, parameters: Parameters) -> DriverResult:
         many = isinstance(parameters, (list, tuple))
@@ -75,12 +89,19 @@ class DriverPlan:
                                       dialect=connection.dialect) from error
 
     def _bind(self, given: Mapping[str, Any]) -> dict[str, Any] | tuple[Any, ...]:
-        values = {**self.defaults, **given}
+        values = {**self.defaults, **given} if self.defaults else given
+        if self.positions is not None:
+            row = self._values_of(values)
+            if not self._converted:
+                return row
+            converted = list(row)
+            for at, processor in self._converted:
+                converted[at] = processor(converted[at])
+            return tuple(converted)
+        values = dict(values)
         for name, processor in self.processors.items():
             if name in values:
                 values[name] = processor(values[name])
-        if self.positions is not None:
-            return tuple([values[name] for name in self.positions])
         return values
 
 

@@ -8,8 +8,9 @@ in a process of their own (``read_ahead``) while this one writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from contextlib import closing
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 
 from mailmatrix.addresses.hosting import MxHostsLookup
@@ -35,6 +36,12 @@ class IngestSummary:
 # SQLite ingest from 3,694 to 4,375 msg/s (10,000: 4,698). 5,000 keeps a transaction near a
 # second, the longest a panel observing meanwhile should wait for SQLite's write lock.
 BATCH_SIZE = 5000
+# The collector's thresholds while ingest runs (generation 0, 1, 2). A batch allocates
+# hundreds of thousands of objects and keeps few; at the default (700, 10, 10) each full
+# collection walks every long-lived object (SQLAlchemy's caches, the address caches), a
+# fifth of the run: 40,000 messages into SQLite went from 5,900 to 7,500 msg/s. Cyclic
+# garbage is still collected, later.
+COLLECTOR_THRESHOLDS = (50_000, 50, 100)
 # Inputs at least this large are read in a second process: below it, starting one (a tenth of
 # a second) costs more than it saves.
 READ_AHEAD_BYTES = 4 << 20
@@ -62,7 +69,8 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
     files = list(paths)
     size = input_size(files) if input_bytes is None else input_bytes
     reads = read_ahead(read_sources, files) if size >= READ_AHEAD_BYTES else read_sources(files)
-    with closing(reads):  # an interrupted run stops the reading process at once
+    # closing(): an interrupted run stops the reading process at once
+    with closing(reads), _fewer_collections():
         for source, item, size in reads:
             if on_progress:
                 on_progress(size)
@@ -78,3 +86,14 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
     if batch:
         flush()
     return summary
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """COLLECTOR_THRESHOLDS for the run (never lower than they were), then as they were."""
+    before = gc.get_threshold()
+    gc.set_threshold(*map(max, before, COLLECTOR_THRESHOLDS))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

@@ -84,9 +84,11 @@ def apply_signatures(session: Session, items: Sequence[SignedMessage], now: date
     rows = {row.id: row for part in chunks(sorted({item.address_id for item in items}))
             for row in session.scalars(select(Address).where(
                 Address.tenant_id == tenant_id, Address.id.in_(part)))}
-    list(session.scalars(select(Person).where(  # into the identity map: get() is then free
+    # Held here: the identity map keeps only weak references, and get() of a person that was
+    # let go reads it again, one statement each
+    persons = {person.id: person for person in session.scalars(select(Person).where(
         Person.tenant_id == tenant_id,
-        Person.id.in_({row.person_id for row in rows.values() if row.person_id}))))
+        Person.id.in_({row.person_id for row in rows.values() if row.person_id})))}
     phone_owners = _phone_owners(session, {phone.e164 for item in items
                                            for phone in item.signature.phones})
     signed_by = _signed_by(session, {key for item in items
@@ -118,7 +120,7 @@ def apply_signatures(session: Session, items: Sequence[SignedMessage], now: date
                 continue
             _suggest(session, row, other_id, "signature", 0.7,
                      [f"{shared} as {other.display_name}"], now)
-        person = session.get(Person, row.person_id)
+        person = persons.get(row.person_id) or session.get(Person, row.person_id)
         if person is not None and signed and not person.signature_key:
             person.signature_key = signed
             signed_by[signed].add(person.id)
