@@ -15,6 +15,7 @@ from mailmatrix.customers.ingest import ingest_paths
 from mailmatrix.customers.local import local_principal
 from mailmatrix.customers.message_sources import input_size
 from tests.test_graph_cli import MBOX
+from tests.test_observe_batch import graph, rep_of
 
 
 @pytest.mark.parametrize("read_ahead", [False, True], ids=["in-process", "read-ahead"])
@@ -55,3 +56,28 @@ def test_the_collector_runs_less_often_during_ingest_and_as_before_after(
                  on_progress=lambda _: during.append(gc.get_threshold()))
     assert during and all(thresholds[0] >= 50_000 for thresholds in during)
     assert gc.get_threshold() == before
+
+
+def test_read_in_a_second_process_the_graph_is_the_same(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reading process reads each message but for its assembly; the writer assembles it
+    with the headers it has not seen (and small first batches): nothing learned may differ."""
+    mbox = tmp_path / "export.mbox"
+    mbox.write_text("".join(
+        f"From x Thu Nov 26 10:{n:02d}:00 2026\nFrom: {name} <{address}>\n"
+        f"To: rep@example-export.com\nCc: sales@acme-gmbh.de\nMessage-ID: <m{n}@x>\n"
+        f"Date: Thu, 26 Nov 2026 10:{n:02d}:00 +0100\nSubject: invoice {n}\n\n"
+        f"Regards\n{name}\nMobile: +49 171 55500{n % 7}\n\n"
+        for n, (name, address) in enumerate(
+            [("Li Wei", "li.wei@acme-gmbh.de"), ("Li Wei", "li.wei@gmail.com"),
+             ("Tom Berg", "tom@beta-trading.de"), ("Tom Berg", "tom+shop@beta-trading.de")]
+            * 6)) + MBOX, encoding="utf-8")  # MBOX ends with a truncated message
+    monkeypatch.setattr(ingest, "FIRST_BATCH_SIZE", 2)
+    graphs = []
+    for tenant, threshold in (("in-process", 1 << 40), ("read-ahead", 0)):
+        monkeypatch.setattr(ingest, "READ_AHEAD_BYTES", threshold)
+        rep = rep_of(database, tenant)
+        assert ingest_paths(database, rep, [str(mbox)]).new == 26
+        graphs.append(graph(database, rep))
+    assert graphs[0] == graphs[1]

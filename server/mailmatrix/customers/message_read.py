@@ -3,11 +3,14 @@ time, thread and formal matters.
 
 Pure, and cached where mail repeats itself (the same To line, the same subject, the same few
 hundred correspondents), so a batch of messages is read before its transaction starts and the
-transaction only writes.
+transaction only writes. Ingest reads in a process of its own (``ingest_reader``): there
+``reading_of`` and ``headers_read_first``, here ``assemble``, so that what crosses between them
+is plain values and each distinct header once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -57,22 +60,69 @@ class ReadMessage:
         return next((item for item in self.seen if item.role == "from"), None)
 
 
+# What reading finds besides the participants, in plain values (cheap to send to another
+# process): (key, sent_at, utc_offset_minutes, thread_key, formal_kinds)
+Reading = tuple[str, datetime | None, int | None, str | None, tuple[str, ...]]
+# A header's participants as read: ((role, header value), participants)
+HeaderRead = tuple[tuple[str, str], tuple[Seen, ...]]
+
+
 def read_message(facts: MessageFacts, mx_hosts: MxHostsLookup | None = None) -> ReadMessage:
     """``mx_hosts`` must answer at once (a cached lookup): hosting not known yet stays
     "unknown" and is learned from a later message of the same domain."""
+    return assemble(facts, reading_of(facts), mx_hosts)
+
+
+def reading_of(facts: MessageFacts) -> Reading:
     matters = _formal_kinds(facts.subject) + (
         _kinds_in(facts.body) if facts.body else ())
-    return ReadMessage(
-        facts=facts, key=facts.message_key(), seen=_participants(facts, mx_hosts),
-        sent_at=date_of(facts.date), utc_offset_minutes=utc_offset_minutes(facts.date),
-        thread_key=_thread_key(facts), formal_kinds=tuple(dict.fromkeys(matters)))
+    return (facts.message_key(), date_of(facts.date), utc_offset_minutes(facts.date),
+            _thread_key(facts), tuple(dict.fromkeys(matters)))
+
+
+def assemble(facts: MessageFacts, reading: Reading, mx_hosts: MxHostsLookup | None = None,
+             headers_read: Sequence[HeaderRead] = ()) -> ReadMessage:
+    """The message from its reading and its participants. ``headers_read``: headers another
+    process has read already (``headers_read_first``); this process takes them instead of
+    reading them again, and keeps them for the next message that names them."""
+    key, sent_at, offset, thread_key, formal_kinds = reading
+    _HANDED_OVER.update(headers_read)
+    try:
+        seen = _participants(facts, mx_hosts)
+    finally:
+        for header, _ in headers_read:  # taken into _seen's cache, unless it had them
+            _HANDED_OVER.pop(header, None)
+    return ReadMessage(facts=facts, key=key, seen=seen, sent_at=sent_at,
+                       utc_offset_minutes=offset, thread_key=thread_key,
+                       formal_kinds=formal_kinds)
+
+
+def headers_read_first(facts: MessageFacts, already: set[tuple[str, str]]
+                       ) -> tuple[HeaderRead, ...]:
+    """The participants of the message's headers that are not in ``already`` (which learns
+    them): what a reading process sends along with the message, the first time."""
+    if len(already) > CACHED_ENTRIES:
+        already.clear()  # sending one again costs little; memory must stay bounded
+    found = []
+    for header in _headers(facts):
+        if header[1] and header not in already:
+            already.add(header)
+            found.append((header, _seen(*header)))
+    return tuple(found)
+
+
+# Headers read by another process, for _seen while a message is assembled
+_HANDED_OVER: dict[tuple[str, str], tuple[Seen, ...]] = {}
+
+
+def _headers(facts: MessageFacts) -> tuple[tuple[str, str], ...]:
+    return (("from", facts.from_), ("sender", facts.sender), ("reply-to", facts.reply_to),
+            ("to", facts.to), ("cc", facts.cc))
 
 
 def _participants(facts: MessageFacts, mx_hosts: MxHostsLookup | None) -> tuple[Seen, ...]:
     seen: list[Seen] = []
-    headers = (("from", facts.from_), ("sender", facts.sender), ("reply-to", facts.reply_to),
-               ("to", facts.to), ("cc", facts.cc))
-    for role, value in headers:
+    for role, value in _headers(facts):
         if not value:
             continue
         if mx_hosts is None:
@@ -87,6 +137,9 @@ def _participants(facts: MessageFacts, mx_hosts: MxHostsLookup | None) -> tuple[
 @lru_cache(maxsize=CACHED_ENTRIES)
 def _seen(role: str, header_value: str) -> tuple[Seen, ...]:
     """A header's participants, read once per distinct value: a mailbox repeats its lines."""
+    handed_over = _HANDED_OVER.get((role, header_value))
+    if handed_over is not None:
+        return handed_over
     mailboxes = _mailboxes(header_value)
     if role in ("from", "sender"):
         mailboxes = mailboxes[:1]

@@ -89,13 +89,16 @@ def observe(database: Database, principal: Principal, facts: MessageFacts, *,
                         mx_hosts=mx_hosts, now=now)[0]
 
 
-def observe_many(database: Database, principal: Principal, messages: Sequence[MessageFacts], *,
+def observe_many(database: Database, principal: Principal,
+                 messages: Sequence[MessageFacts | ReadMessage], *,
                  authserv_ids: Iterable[str] = DEFAULT_AUTHSERV_IDS,
                  mx_hosts: MxHostsLookup | None = None,
                  now: datetime | None = None) -> list[ObserveResult]:
-    """Several messages in one transaction (ingest): the same facts as one observe() each."""
+    """Several messages in one transaction (ingest): the same facts as one observe() each.
+    A message may come read already, with its hosting (ingest reads in another process)."""
     moment = now or datetime.now(UTC)
-    read = [read_message(facts, mx_hosts) for facts in messages]
+    read = [message if isinstance(message, ReadMessage) else read_message(message, mx_hosts)
+            for message in messages]
     trusted = tuple(authserv_ids)
 
     def work() -> list[ObserveResult]:
