@@ -81,3 +81,11 @@ def test_read_in_a_second_process_the_graph_is_the_same(
         assert ingest_paths(database, rep, [str(mbox)]).new == 26
         graphs.append(graph(database, rep))
     assert graphs[0] == graphs[1]
+
+
+def test_a_batch_is_sized_to_take_about_a_second_growing_at_most_twofold() -> None:
+    assert ingest.next_batch_size(500, 0.1, 500) == 1000  # fast: doubles, no more
+    assert ingest.next_batch_size(8000, 2.0, 8000) == 4000  # slow: shrinks at once
+    assert ingest.next_batch_size(10_000, 0.5, 10_000) == ingest.MAX_BATCH_SIZE
+    assert ingest.next_batch_size(100, 10.0, 500) == ingest.FIRST_BATCH_SIZE
+    assert ingest.next_batch_size(3, 0.0, 500) == 1000  # too quick to time

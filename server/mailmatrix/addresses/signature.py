@@ -323,11 +323,13 @@ _NOT_PHONE_LINE = re.compile(
     r"|account\s+(?:no|number)|konto|cif|nif|rfc|duns)\b|税号|税務|登録番号|账号|帳號"
 )
 _KINDS = {PhoneNumberType.MOBILE: "mobile", PhoneNumberType.FIXED_LINE: "fixed"}
+_FEWEST_DIGITS = 4
 _UNSURE = {PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.UNKNOWN}
 
 
 def _phones_in(line: str, region: str | None) -> Iterator[tuple[Phone, str]]:
-    if _NOT_PHONE_LINE.search(line):
+    # No valid number anywhere has fewer digits; the matcher costs 20 microseconds a line
+    if sum(map(str.isdigit, line)) < _FEWEST_DIGITS or _NOT_PHONE_LINE.search(line):
         return
     # "0049 89 ..." is as international as "+49 89 ...": same length keeps offsets true.
     scanned = re.sub(r"(?<![\d+])00(?=\s?[1-9])", "+ ", line)
@@ -531,7 +533,7 @@ def signature_facts(
 @lru_cache(maxsize=8192)
 def _block_facts(found: _Block, sender_name: str | None, region: str | None) -> SignatureFacts:
     """The facts of a signature block: read once per sender's block, since a correspondent
-    signs every message alike (reading one costs a hundred microseconds, finding it ten)."""
+    signs every message alike (reading a block took 60-200 microseconds, finding it 15)."""
     block = found.lines
     reasons = [f"signature block: {found.reason}"]
     name, title, company = _pick_people_facts(block, sender_name, reasons)

@@ -9,6 +9,7 @@ in a process of their own (``read_ahead``) while this one writes.
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -33,15 +34,17 @@ class IngestSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
 
 
-# Messages per transaction. A batch reads and writes each distinct address once (states,
-# counters, a due signature), so larger batches cost less per message: 2,000 -> 5,000 took
-# SQLite ingest from 3,694 to 4,375 msg/s (10,000: 4,698). 5,000 keeps a transaction near a
-# second, the longest a panel observing meanwhile should wait for SQLite's write lock.
-BATCH_SIZE = 5000
-# The first batches are smaller, doubling up to BATCH_SIZE: the writer starts while the
-# reading process is still filling its caches (its first 5,000 messages took a second, all
-# of it the writer's wait, in a 16-second run).
+# Messages per transaction: as many as take about TRANSACTION_SECONDS, the longest a panel
+# observing meanwhile should wait for SQLite's write lock (or PostgreSQL's row locks). A batch
+# reads and writes each distinct address once (states, counters, a due signature), so larger
+# batches cost less per message: 2,000 -> 5,000 took SQLite ingest from 3,694 to 4,375 msg/s.
+# The first is small, so that the writer starts while the reading process is still filling its
+# caches (its first 5,000 messages took a second, all of it the writer's wait, in a 16-second
+# run); each next one at most doubles, up to MAX_BATCH_SIZE (the messages of a batch are held
+# in memory).
+TRANSACTION_SECONDS = 1.0
 FIRST_BATCH_SIZE = 500
+MAX_BATCH_SIZE = 10_000
 # The collector's thresholds while ingest runs (generation 0, 1, 2). A batch allocates
 # hundreds of thousands of objects and keeps few; at the default (700, 10, 10) each full
 # collection walks every long-lived object (SQLAlchemy's caches, the address caches), a
@@ -66,12 +69,13 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
 
     def flush() -> None:
         nonlocal limit
-        limit = min(2 * limit, BATCH_SIZE)
+        started = time.perf_counter()
         for result in observe_many(database, principal, batch, mx_hosts=mx_hosts):
             if result.created:
                 summary.new += 1
             else:
                 summary.already_known += 1
+        limit = next_batch_size(len(batch), time.perf_counter() - started, limit)
         statistics.wrote(len(batch))
         batch.clear()
 
@@ -96,6 +100,14 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
     if batch:
         flush()
     return summary
+
+
+def next_batch_size(size: int, seconds: float, limit: int) -> int:
+    """The next batch's size after ``size`` messages took ``seconds`` (the limit was
+    ``limit``): as many as take TRANSACTION_SECONDS at that pace, at most twice the limit."""
+    pace = size / seconds if seconds > 0 else float("inf")
+    wanted = min(pace * TRANSACTION_SECONDS, 2 * limit, MAX_BATCH_SIZE)
+    return max(FIRST_BATCH_SIZE, int(wanted))
 
 
 @contextmanager
