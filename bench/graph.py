@@ -29,9 +29,10 @@ import statistics
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,10 @@ LAST = ("Wang", "Schmidt", "Tanaka", "Silva", "Haddad", "Ivanova", "Smith", "Pat
 FREE = ("gmail.com", "outlook.com", "yahoo.co.jp", "gmx.de", "proton.me", "163.com", "qq.com")
 REPLIED = 3  # the bulk tenant's user replied to every third address
 SUBJECTS = ("RE: quotation", "PO 4411", "samples", "Invoice 2026-17", "hello", "shipping docs")
+# Every message its own moment, as in a real mailbox (100,000 messages span six weeks): a
+# cache of formatted moments must not look better here than on real mail.
+FIRST_DATE = datetime(2026, 10, 1, 8, 0, tzinfo=timezone(timedelta(hours=1)))
+MESSAGE_INTERVAL = timedelta(seconds=37)
 
 
 def generate_mbox(path: Path, count: int, seed: int = 5, attachment_kb: int = 0) -> None:
@@ -97,7 +102,7 @@ def generate_mbox(path: Path, count: int, seed: int = 5, attachment_kb: int = 0)
                 f"From {sender} Thu Nov 26 08:15:00 2026\n"
                 f'From: "{name}" <{sender}>\nTo: rep@example-export.com\nCc: sales@{company}\n'
                 f"Subject: {rng.choice(SUBJECTS)}\nMessage-ID: <bench-{number}@{company}>\n"
-                f"Date: Thu, 26 Nov 2026 08:{number % 60:02d}:00 +0100\n"
+                f"Date: {format_datetime(FIRST_DATE + number * MESSAGE_INTERVAL)}\n"
                 "Authentication-Results: mx.google.com; dmarc=pass; spf=pass; dkim=pass\n"
                 + (_multipart(text, attachment) if attachment_kb else f"\n{text}\n"))
 

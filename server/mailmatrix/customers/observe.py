@@ -318,7 +318,9 @@ class _Batch:
             sent_at, formal = plan.message.sent_at or self.now, bool(plan.message.formal_kinds)
             for item in plan.external:
                 state = self.states[item.canonical]
-                tally = tallies.setdefault(state.id, _Tally())
+                tally = tallies.get(state.id)
+                if tally is None:
+                    tally = tallies[state.id] = _Tally()
                 counted = (item.role == "from" and plan.direction == "in") or (
                     item.role in ("to", "cc") and plan.direction == "out")
                 if counted and plan.direction == "in":
@@ -330,10 +332,13 @@ class _Batch:
                     tally.last_formal = max(filter(None, (tally.last_formal, sent_at)))
                 tally.seen(sent_at)
                 raw = item.parsed.addr_spec
-                forms.setdefault(raw, (state.id, item.report.tag))
+                form_tally = form_tallies.get(raw)
+                if form_tally is None:
+                    form_tally = form_tallies[raw] = _Tally()
+                    forms[raw] = (state.id, item.report.tag)
                 form_owners[raw] = state.person_id
-                form_tallies.setdefault(raw, _Tally()).count_in += 1
-                form_tallies[raw].seen(sent_at)
+                form_tally.count_in += 1
+                form_tally.seen(sent_at)
                 # More use of the primary's own raw form can only keep it the primary (the
                 # panel's usual sender); use of another address or form may move it.
                 if state.person_id is not None and state.primary != (state.id, raw):
