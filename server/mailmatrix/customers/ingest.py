@@ -1,9 +1,10 @@
 """``mailmatrix ingest``: mbox, maildir, .eml and JSON-lines header records into the graph.
 
-Streaming and idempotent: messages are observed a few thousand per transaction, so a run can
-be stopped and started again (what was committed is known, and skipped); a message that cannot
-be read is reported with the reason and skipped, and never ends the run. Large inputs are read
-in a process of their own (``read_ahead``) while this one writes.
+Streaming and idempotent: messages are observed about a second's worth per transaction, so a
+run can be stopped and started again (what was committed is known, and skipped); a message that
+cannot be read is reported with the reason and skipped, and never ends the run. Large inputs
+are read, and their messages mostly read too (``ingest_reader``), in a process of their own
+(``read_ahead``) while this one writes.
 """
 
 from __future__ import annotations
