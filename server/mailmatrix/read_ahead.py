@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +36,8 @@ class ReadAheadError(RuntimeError):
     """The child failed: its error, or how it ended."""
 
 
-def read_ahead(produce: Callable[..., Iterator[Any]], *arguments: Any) -> Iterator[Any]:
+def read_ahead(produce: Callable[..., Iterator[Any]], *arguments: Any
+               ) -> Generator[Any, None, None]:
     """``produce(*arguments)``'s items, in order. ``produce`` is a module-level function; it
     and the arguments are pickled to the child, and the items back."""
     # The child finds this package as the caller did, or else where this file is (appended:

@@ -9,7 +9,7 @@ more to unpickle than reading them itself). Hosting is left to the writer's MX l
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 
 from mailmatrix.addresses.hosting import MxHostsLookup
@@ -39,7 +39,7 @@ def pre_read_sources(paths: Iterable[str]) -> Iterator[PreReadItem]:
             yield source, item, size
 
 
-def assembled(reads: Iterator[PreReadItem], mx_hosts: MxHostsLookup | None = None
+def assembled(reads: Generator[PreReadItem, None, None], mx_hosts: MxHostsLookup | None = None
               ) -> Iterator[tuple[str, ReadMessage | str | None, int]]:
     """The reading process's items with each message assembled (the writer)."""
     with closing(reads):  # stopped early: the reading process stops too
