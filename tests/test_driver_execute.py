@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mailmatrix.customers.db import Database, stored_utc
 from mailmatrix.customers.driver_execute import plan_for
-from mailmatrix.customers.models import Address, Person, Suggestion
+from mailmatrix.customers.models import Address, Company, Person, Suggestion
 from mailmatrix.customers.scoping import of_tenant, run_bound, tenant_bound
 from mailmatrix.customers.tenants import ensure_tenant
 
@@ -64,8 +64,7 @@ def test_rows_through_the_driver_equal_sqlalchemys(database: Database) -> None:
         assert found[0].names == ["Li Wei", "Wei Li"] and found[0].primary_pinned is True
         assert stored_utc(found[0].first_seen) == NOW  # SQLite keeps moments naive
         assert run_bound(session, ADDRESSES, {"tenant": tenant, "canonicals": []}).all() == []
-        on_the_driver = plan_for(ADDRESSES, connection.dialect, asked) is not None
-    assert on_the_driver == (database.engine.dialect.name == "postgresql")
+        assert plan_for(ADDRESSES, connection.dialect, asked) is not None
 
 
 def test_a_list_of_ids_goes_as_one_array_of_the_columns_type(database: Database) -> None:
@@ -81,6 +80,33 @@ def test_a_list_of_ids_goes_as_one_array_of_the_columns_type(database: Database)
         plan = plan_for(by_ids, session.connection().dialect, asked)
     if database.engine.dialect.name == "postgresql":  # psycopg would send small ints as int2
         assert "= ANY(%(ids)s::INTEGER[])" in plan.sql
+    else:  # one JSON array, not a parameter per value
+        assert "IN (SELECT value FROM json_each(?))" in plan.sql
+
+
+def test_in_lists_on_the_driver_keep_their_meaning(database: Database) -> None:
+    """Empty lists, NOT IN, and text that would need quoting in JSON."""
+    tenant = filled(database)
+    odd = 'o"dd\\name@acme-gmbh.de'
+    outside = tenant_bound(select(Address.canonical).where(
+        of_tenant(Address.tenant_id),
+        Address.canonical.not_in(bindparam("canonicals", expanding=True)))
+        .order_by(Address.canonical))
+    inside = tenant_bound(select(Address.canonical).where(
+        of_tenant(Address.tenant_id),
+        Address.canonical.in_(bindparam("canonicals", expanding=True))))
+    with database.session(tenant) as session:
+        run_bound(session, INSERT_ADDRESS, address_row(tenant, odd))
+        everyone = sorted(session.scalars(select(Address.canonical)).all())
+        dialect = session.connection().dialect
+        assert plan_for(outside, dialect, {"tenant": tenant, "canonicals": []}) is not None
+        assert run_bound(session, outside, {"tenant": tenant, "canonicals": []}
+                         ).scalars().all() == everyone
+        assert run_bound(session, outside, {"tenant": tenant, "canonicals": [odd]}
+                         ).scalars().all() == [name for name in everyone if name != odd]
+        assert run_bound(session, inside, {"tenant": tenant, "canonicals": []}).all() == []
+        assert run_bound(session, inside, {"tenant": tenant, "canonicals": (odd,)}
+                         ).scalars().all() == [odd]
 
 
 def test_writes_through_the_driver_are_in_the_sessions_transaction(database: Database) -> None:
@@ -137,15 +163,34 @@ def test_what_the_driver_cannot_do_alone_takes_sqlalchemys_path(database: Databa
     dialect = database.engine.dialect
     rows = [address_row(1, "a@b.example"), address_row(1, "c@d.example")]
     assert plan_for(INSERT_ADDRESS, dialect, rows[0]) is not None
-    if dialect.name == "sqlite":  # no arrays, and moments come back as text to convert
-        assert plan_for(ADDRESSES, dialect, {"tenant": 1, "canonicals": ["a@b.example"]}) \
-            is None
-        assert plan_for(tenant_bound(select(Address.first_seen).where(
-            of_tenant(Address.tenant_id))), dialect, {"tenant": 1}) is None
-    # A decimal column converted by SQLAlchemy, and columns with Python-side defaults missing
-    assert plan_for(tenant_bound(select(cast(Suggestion.confidence, Numeric(6, 3))).where(
-        of_tenant(Suggestion.tenant_id))), dialect, {"tenant": 1}) is None
+    # A decimal column converted by SQLAlchemy after psycopg (on SQLite the driver's path
+    # converts it, as every column there), and columns with Python-side defaults missing
+    decimal = plan_for(tenant_bound(select(cast(Suggestion.confidence, Numeric(6, 3))).where(
+        of_tenant(Suggestion.tenant_id))), dialect, {"tenant": 1})
+    assert (decimal is None) == (dialect.name == "postgresql")
     assert plan_for(INSERT_ADDRESS, dialect, {"tenant_id": 1, "canonical": "a@b.example",
                                               "created_at": NOW}) is None
     # Several parameter sets that return rows (SQLAlchemy batches them into one statement)
     assert plan_for(INSERT_ADDRESS, dialect, rows) is None
+
+
+def test_json_is_written_as_sqlalchemy_writes_it(database: Database) -> None:
+    """The driver's path converts JSON with SQLAlchemy's own processor: the same text, and
+    values that only compare equal (True and 1) stay apart."""
+    insert_company = tenant_bound(insert(Company.__table__))
+    channels = [{"po": "purchasing@acme.example"}, {"po": "purchasing@acme.example"},
+                {"1": "x"}, {"n": 1}, {"n": True}, {"n": [1, {"deep": None}]}, {}, {"ü": "ß"}]
+    tenant = filled(database)
+    with database.session(tenant) as session:
+        for number, value in enumerate(channels):
+            row = {"tenant_id": tenant, "name": f"driver {number}", "formal_channels": value,
+                   "created_at": NOW, "updated_at": NOW}
+            run_bound(session, insert_company, row)
+            session.execute(insert(Company).values(**{**row, "name": f"sqlalchemy {number}"}))
+        stored = dict(session.execute(select(Company.name, cast(
+            Company.formal_channels, String))).all())
+        back = dict(session.execute(select(Company.name, Company.formal_channels)).all())
+    for number, value in enumerate(channels):
+        assert stored[f"driver {number}"] == stored[f"sqlalchemy {number}"]
+        assert back[f"driver {number}"] == value
+    assert stored["driver 3"] != stored["driver 4"]  # 1 and True

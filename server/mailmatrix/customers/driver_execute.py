@@ -8,16 +8,19 @@ SQLAlchemy's per-row parameter handling than in SQLite. These statements are bui
 their columns are known, so each is compiled once for the dialect and, when nothing in it needs
 SQLAlchemy at run time, executed on the driver's cursor with its rows made into named tuples.
 
-"Nothing needs SQLAlchemy": the result columns have no result processors (the driver already
-hands back Python values; on SQLite, moments come back as text and take SQLAlchemy's path),
-an insert names every column that has a Python-side default, and several parameter sets return
-no rows; an expanding IN list becomes ``= ANY(array)`` on PostgreSQL and stays with SQLAlchemy
-on SQLite. Anything else takes SQLAlchemy's path (``plan_for`` answers None). Errors are raised
-as SQLAlchemy's, and a lost connection is invalidated, as on SQLAlchemy's path.
+"Nothing needs SQLAlchemy": on PostgreSQL the result columns have no result processors (the
+driver already hands back Python values); on SQLite, where moments and JSON come back as text,
+SQLAlchemy's processors convert them, as they need nothing but the value. An insert names
+every column that has a Python-side default, and several parameter sets return no rows. An
+expanding IN list is one parameter, not one per value (which SQLAlchemy would render into the
+statement at every call): ``= ANY(array)`` on PostgreSQL, and on SQLite a JSON array read by
+``json_each``. Anything else takes SQLAlchemy's path (``plan_for`` answers None). Errors are
+raised as SQLAlchemy's, and a lost connection is invalidated, as on SQLAlchemy's path.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -42,6 +45,9 @@ class DriverPlan:
     processors: dict[str, Callable[[Any], Any]]  # bind processors (JSON to text, ...)
     row: Any  # a named tuple class of the result columns; None when none come back
     positions: tuple[str, ...] | None = None  # the parameters' order, where the driver's are "?"
+    # SQLite's result columns to convert (moments come back as text, JSON as text): (index,
+    # SQLAlchemy's own result processor)
+    converters: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
     # Where the driver's are "?": a row's values in order, and the ones to convert, each once
     # however often the statement names it (a counter's moments are named at two or three
     # places). Ingest binds rows by the hundred thousand: a merged dict per row and a
@@ -76,8 +82,7 @@ class DriverPlan:
                 rows = []
             else:
                 cursor.execute(self.sql, given)
-                rows = [self.row._make(found) for found in cursor.fetchall()] \
-                    if self.row is not None else []
+                rows = self._rows(cursor.fetchall()) if self.row is not None else []
             if events.after_cursor_execute:
                 events.after_cursor_execute(connection, cursor, self.sql, given, None, many)
             return DriverResult(rows, cursor.rowcount)
@@ -90,6 +95,18 @@ class DriverPlan:
                                       connection.dialect.loaded_dbapi.Error,
                                       connection_invalidated=lost,
                                       dialect=connection.dialect) from error
+
+    def _rows(self, found: list[Any]) -> list[Any]:
+        make = self.row._make
+        if not self.converters:
+            return [make(values) for values in found]
+        rows = []
+        for values in found:
+            values = list(values)
+            for index, converter in self.converters:
+                values[index] = converter(values[index])
+            rows.append(make(values))
+        return rows
 
     def _bind(self, given: Mapping[str, Any]) -> dict[str, Any] | tuple[Any, ...]:
         values = {**self.defaults, **given} if self.defaults else given
@@ -198,16 +215,26 @@ def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverP
         cast = f"::{kind.compile(dialect=dialect)}[]" if isinstance(kind, Integer) else ""
         return f"{'<> ALL' if found[1] else '= ANY'}(%({found[2]})s{cast})"
 
-    # SQLite has no arrays: its IN lists stay with SQLAlchemy
-    sql = compiled.string if dialect.name == "sqlite" else _EXPANDED_IN.sub(as_array,
-                                                                            compiled.string)
+    def as_json_values(found: re.Match[str]) -> str:
+        return f"{found[1] or ''}IN (SELECT value FROM json_each(?))"
+
+    # SQLite has no arrays: an IN list is sent as one JSON array and read by json_each
+    sql = _EXPANDED_IN.sub(as_json_values if dialect.name == "sqlite" else as_array,
+                           compiled.string)
     if "POSTCOMPILE" in sql:
         return None
     if compiled.insert_prefetch or compiled.update_prefetch:
         return None  # Python-side defaults to compute at run time
     returned = list(statement.exported_columns)  # a write's: its RETURNING columns, if any
-    if any(_needs_processing(column.type, dialect) for column in returned):
-        return None
+    converters = []
+    for index, column in enumerate(returned):
+        if not _needs_processing(column.type, dialect):
+            continue
+        converter = _sqlite_converter(column.type, dialect) if dialect.name == "sqlite" \
+            else None
+        if converter is None:
+            return None
+        converters.append((index, converter))
     processors, defaults = {}, {}
     for bind, name in compiled.bind_names.items():
         processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -215,12 +242,18 @@ def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverP
             return None  # it converts each value of a list: SQLAlchemy's path
         if processor is not None:
             processors[name] = _cheaper(processor) if dialect.name == "sqlite" else processor
+        elif bind.expanding:  # any sequence, as psycopg's array (a tuple is its record)
+            processors[name] = _json_list if dialect.name == "sqlite" else list
         if not bind.required:
             defaults[name] = compiled.params[name]
     row = namedtuple("Row", [column.key or f"column_{n}" for n, column in
                              enumerate(returned)], rename=True) if returned else None
     positions = tuple(compiled.positiontup) if compiled.positional else None
-    return DriverPlan(sql, defaults, processors, row, positions)
+    return DriverPlan(sql, defaults, processors, row, positions, tuple(converters))
+
+
+def _json_list(values: Iterable[Any]) -> str:
+    return json.dumps(list(values))
 
 
 def _cheaper(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -254,8 +287,17 @@ def _utc_as_sqlite_text(moment: datetime) -> str:
 _SAMPLES = (datetime(2026, 11, 28, 9, 5, 7, 120), datetime(987, 1, 2, tzinfo=UTC))
 
 
+def _sqlite_converter(kind: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's result processor for a column on SQLite, which needs no cursor description
+    (it converts the value alone); None when it cannot be had that way."""
+    try:
+        return kind.dialect_impl(dialect).result_processor(dialect, None)
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
 def _needs_processing(kind: Any, dialect: Dialect) -> bool:
-    """Whether SQLAlchemy converts this column's values after psycopg. A float column's
+    """Whether SQLAlchemy converts this column's values after the driver. A float column's
     processor asks for the database's type code (only a description tells it); our
     migrations make float columns double precision, which psycopg returns as float already.
     Any other column whose processor cannot tell takes SQLAlchemy's path."""

@@ -34,15 +34,16 @@ class Seen:
     role: str  # from | sender | reply-to | to | cc
     parsed: ParsedAddress
     report: AddressReport
-    # a field, not a property: a batch asks for it several times per participant
+    # Fields, not properties: a batch asks for each several times per participant (and a
+    # Seen is made once per distinct header)
     canonical: str = field(init=False)
+    raw: str = field(init=False)  # the addr-spec as written
+    display_name: str = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "canonical", self.report.canonical or "")
-
-    @property
-    def display_name(self) -> str:
-        return self.parsed.display_name
+        object.__setattr__(self, "raw", self.parsed.addr_spec)
+        object.__setattr__(self, "display_name", self.parsed.display_name)
 
 
 @dataclass(frozen=True)

@@ -331,7 +331,7 @@ class _Batch:
                     tally.formal += 1
                     tally.last_formal = max(filter(None, (tally.last_formal, sent_at)))
                 tally.seen(sent_at)
-                raw = item.parsed.addr_spec
+                raw = item.raw
                 form_tally = form_tallies.get(raw)
                 if form_tally is None:
                     form_tally = form_tallies[raw] = _Tally()
