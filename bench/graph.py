@@ -7,10 +7,10 @@
    subjects, receiving-system Authentication-Results; a signature with company and phone from
    work addresses, the name alone from personal ones) goes through ``ingest_paths`` into a
    fresh database; beside it, in the same run, the rate of merely parsing the same mbox's
-   headers with ``BytesHeaderParser(policy=compat32)``. Targets (SQLite): >= 2,000
-   messages/s and >= 0.3x the parse-only rate. With --attachment-kb N every message is
-   multipart as mail clients send it (text and HTML alternatives, then a PDF of N KB in
-   base64): the reading then weighs as it does on a real mailbox export.
+   headers with ``BytesHeaderParser(policy=compat32)`` (the best of PARSE_ROUNDS). Targets
+   (SQLite): >= 2,000 messages/s and >= 0.3x the parse-only rate. With --attachment-kb N
+   every message is multipart as mail clients send it (text and HTML alternatives, then a PDF
+   of N KB in base64): the reading then weighs as it does on a real mailbox export.
 2. Profile: a tenant is bulk-loaded with N addresses (3 persons to every 10 addresses,
    companies by domain, a message from each address and a reply to every third), then
    ``profile()`` is timed for 5,000 random known addresses (``--profiles N``): the p99 is
@@ -68,6 +68,9 @@ SUBJECTS = ("RE: quotation", "PO 4411", "samples", "Invoice 2026-17", "hello", "
 FIRST_DATE = datetime(2026, 10, 1, 8, 0, tzinfo=timezone(timedelta(hours=1)))
 MESSAGE_INTERVAL = timedelta(seconds=37)
 PROFILES = 5000  # profiles timed per tenant size
+# The parse-only rate is the best of a few rounds: on a shared machine one round of the same
+# code ranged 35-46k messages/s, and the best is the parser's own speed (and the stricter bar)
+PARSE_ROUNDS = 3
 
 
 def generate_mbox(path: Path, count: int, seed: int = 5, attachment_kb: int = 0) -> None:
@@ -353,8 +356,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         mbox = Path(folder) / "bench.mbox"
         generate_mbox(mbox, args.messages, attachment_kb=args.attachment_kb)
-        baseline = parse_only_rate(mbox)
-        print(f"parse-only (BytesHeaderParser, compat32): {baseline:,.0f} messages/s")
+        rounds = [parse_only_rate(mbox) for _ in range(PARSE_ROUNDS)]
+        baseline = max(rounds)
+        print(f"parse-only (BytesHeaderParser, compat32): {baseline:,.0f} messages/s, the "
+              f"best of {PARSE_ROUNDS} ({min(rounds):,.0f} the slowest)")
         for name, database, schema in databases(not args.no_postgres, folder):
             if args.no_sqlite and name == "SQLite":
                 continue
