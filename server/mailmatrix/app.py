@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from mailmatrix.web import (
         api,
         api_v1,
+        assets,
         backfill,
         demo,
         gmail,
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     gmail.init_app(app)
     backfill.init_app(app)
     security_headers.init_app(app)
+    assets.init_app(app)
     json_errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)

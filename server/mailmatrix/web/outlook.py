@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 
 from mailmatrix.panel.catalog import catalog_for, ui_language
+from mailmatrix.web.assets import asset
 
 bp = Blueprint("outlook", __name__, url_prefix="/outlook")
 OFFICE_JS = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js"
@@ -17,5 +18,5 @@ def pane() -> str:
     language = ui_language(request.accept_languages.best)
     office_js = OFFICE_JS
     if current_app.config.get("DEMO_MODE") and request.args.get("demo", "").isdigit():
-        office_js = url_for("static", filename="office-demo.js")  # the demo's stand-in
+        office_js = asset("office-demo.js")  # the demo's stand-in
     return render_template("pane.html", strings=catalog_for(language), office_js=office_js)
