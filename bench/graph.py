@@ -27,6 +27,7 @@ import argparse
 import base64
 import os
 import random
+import resource
 import statistics
 import tempfile
 import time
@@ -140,12 +141,23 @@ def parse_only_rate(path: Path) -> float:
     return count / (time.perf_counter() - start)
 
 
-def ingest_rate(database: Database, path: Path) -> float:
+def ingest_rate(database: Database, path: Path) -> tuple[float, float, float]:
+    """Messages a second, and the CPU microseconds a message of this process (the writer) and
+    of the reading process (ended when ingest returns, so counted among the children)."""
     principal = local_principal(database, "rep@example-export.com")
+    own, children = _cpu_seconds(resource.RUSAGE_SELF), _cpu_seconds(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     summary = ingest_paths(database, principal, [str(path)])
     elapsed = time.perf_counter() - start
-    return summary.read / elapsed
+    per_message = 1e6 / summary.read
+    return (summary.read / elapsed,
+            (_cpu_seconds(resource.RUSAGE_SELF) - own) * per_message,
+            (_cpu_seconds(resource.RUSAGE_CHILDREN) - children) * per_message)
+
+
+def _cpu_seconds(who: int) -> float:
+    used = resource.getrusage(who)
+    return used.ru_utime + used.ru_stime
 
 
 def bulk_tenant(database: Database, addresses: int, seed: int = 9, user: str | None = None
@@ -363,9 +375,10 @@ def main() -> None:
         for name, database, schema in databases(not args.no_postgres, folder):
             if args.no_sqlite and name == "SQLite":
                 continue
-            rate = ingest_rate(database, mbox)
+            rate, writer, reader = ingest_rate(database, mbox)
             print(f"{name} ingest of {args.messages:,} messages: {rate:,.0f} messages/s "
-                  f"({rate / baseline:.3f}x parse-only)")
+                  f"({rate / baseline:.3f}x parse-only; CPU a message: {writer:.0f} µs "
+                  f"writing, {reader:.0f} µs in the reading process)")
             for size in sizes:
                 p50, p99 = profile_latency(database, size, args.profiles)
                 print(f"{name} profile with {size:,} addresses: p50 {p50:.2f} ms, "
