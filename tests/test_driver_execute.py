@@ -4,15 +4,22 @@ SQLAlchemy, and SQLAlchemy's path wherever the driver's would differ."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Numeric, String, bindparam, cast, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from mailmatrix.customers import driver_execute
 from mailmatrix.customers.db import Database, stored_utc
 from mailmatrix.customers.driver_execute import plan_for
 from mailmatrix.customers.models import Address, Company, Person, Suggestion
-from mailmatrix.customers.scoping import of_tenant, run_bound, tenant_bound
+from mailmatrix.customers.scoping import (
+    forbid_unscoped_statements,
+    of_tenant,
+    run_bound,
+    tenant_bound,
+)
 from mailmatrix.customers.tenants import ensure_tenant
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -194,3 +201,20 @@ def test_json_is_written_as_sqlalchemy_writes_it(database: Database) -> None:
         assert stored[f"driver {number}"] == stored[f"sqlalchemy {number}"]
         assert back[f"driver {number}"] == value
     assert stored["driver 3"] != stored["driver 4"]  # 1 and True
+
+
+def test_an_sqlite_without_json_functions_keeps_in_lists_with_sqlalchemy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON functions are built into SQLite since 3.38, an option before."""
+    database = Database(f"sqlite:///{tmp_path / 'plain.sqlite3'}")
+    database.upgrade()
+    forbid_unscoped_statements(database.engine)
+    monkeypatch.setattr(driver_execute, "_sqlite_reads_json", lambda: False)
+    by_names = tenant_bound(select(Address.canonical).where(  # a statement no plan was made for
+        of_tenant(Address.tenant_id),
+        Address.canonical.in_(bindparam("names", expanding=True))))
+    tenant = filled(database)
+    with database.session(tenant) as session:
+        asked = {"tenant": tenant, "names": ["liwei@gmail.com"]}
+        assert plan_for(by_names, session.connection().dialect, asked) is None
+        assert run_bound(session, by_names, asked).scalars().all() == ["liwei@gmail.com"]

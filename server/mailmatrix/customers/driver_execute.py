@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -218,9 +220,13 @@ def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverP
     def as_json_values(found: re.Match[str]) -> str:
         return f"{found[1] or ''}IN (SELECT value FROM json_each(?))"
 
-    # SQLite has no arrays: an IN list is sent as one JSON array and read by json_each
-    sql = _EXPANDED_IN.sub(as_json_values if dialect.name == "sqlite" else as_array,
-                           compiled.string)
+    # SQLite has no arrays: an IN list is sent as one JSON array and read by json_each (where
+    # this SQLite has JSON functions: built in since 3.38, an option before)
+    if dialect.name != "sqlite":
+        sql = _EXPANDED_IN.sub(as_array, compiled.string)
+    else:
+        sql = _EXPANDED_IN.sub(as_json_values, compiled.string) if _sqlite_reads_json() \
+            else compiled.string
     if "POSTCOMPILE" in sql:
         return None
     if compiled.insert_prefetch or compiled.update_prefetch:
@@ -250,6 +256,16 @@ def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverP
                              enumerate(returned)], rename=True) if returned else None
     positions = tuple(compiled.positiontup) if compiled.positional else None
     return DriverPlan(sql, defaults, processors, row, positions, tuple(converters))
+
+
+@cache
+def _sqlite_reads_json() -> bool:
+    try:
+        with closing(sqlite3.connect(":memory:")) as connection:
+            connection.execute("SELECT value FROM json_each('[1]')").fetchall()
+    except sqlite3.OperationalError:
+        return False
+    return True
 
 
 def _json_list(values: Iterable[Any]) -> str:
