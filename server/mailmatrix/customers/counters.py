@@ -31,14 +31,14 @@ _FORM_FIELDS = {"n": Integer(), "first": _STAMP, "last": _STAMP}
 
 
 def add_to_addresses(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]]) -> None:
-    """``rows``: {"row": address id, "n_in", "n_out", "n_formal", "first", "last",
-    "last_formal" (or None)}."""
+    """``rows``: {"tenant": tenant_id, "row": address id, "n_in", "n_out", "n_formal", "first",
+    "last", "last_formal" (or None)}."""
     _apply(session, tenant_id, rows, _ADDRESSES, _ADDRESS_FIELDS, _address_changes,
            _ADDRESS_PER_ROW)
 
 
 def add_to_forms(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]]) -> None:
-    """``rows``: {"row": raw form id, "n", "first", "last"}."""
+    """``rows``: {"tenant": tenant_id, "row": raw form id, "n", "first", "last"}."""
     _apply(session, tenant_id, rows, _FORMS, _FORM_FIELDS, _form_changes, _FORM_PER_ROW)
 
 
@@ -63,7 +63,7 @@ def _apply(session: Session, tenant_id: int, rows: Sequence[dict[str, Any]], tab
     if not rows:
         return
     if len(rows) <= SMALL_BATCH or session.get_bind().dialect.name != "postgresql":
-        run_bound(session, per_row, [{"tenant": tenant_id, **row} for row in rows])
+        run_bound(session, per_row, rows)  # each row names its tenant (a dict less a row)
         return
     # One array per field, unnested into rows: a handful of parameters however many rows
     kinds = {"row": Integer(), **fields}

@@ -126,22 +126,6 @@ class _Plan:
 
 
 @dataclass
-class _Tally:
-    """What a batch adds to one address (or raw form): applied as one SQL update at the end."""
-
-    count_in: int = 0
-    count_out: int = 0
-    formal: int = 0
-    first: datetime | None = None
-    last: datetime | None = None
-    last_formal: datetime | None = None
-
-    def seen(self, moment: datetime) -> None:
-        self.first = moment if self.first is None else min(self.first, moment)
-        self.last = moment if self.last is None else max(self.last, moment)
-
-
-@dataclass
 class _Touched:
     persons: set[int] = field(default_factory=set)  # counters changed: the primary may move
     reformed: set[int] = field(default_factory=set)  # an address got a new raw form
@@ -309,54 +293,58 @@ class _Batch:
         insert_rows(self.session, _PARTICIPANTS, participants)  # none if all are internal
 
     def _count(self, plans: list[_Plan]) -> None:
-        """Counters as SQL increments, so that concurrent writers add up."""
-        tallies: dict[int, _Tally] = {}
-        forms: dict[str, tuple[int, str | None]] = {}
+        """Counters as SQL increments, so that concurrent writers add up. (Tallies are lists,
+        widened in place: this loop runs for every participant of every message.)"""
+        tallies: dict[int, list[Any]] = {}  # address id -> [in, out, formal, first, last,
+        #                                                    last formal]
+        form_tallies: dict[str, list[Any]] = {}  # raw form -> [count, first, last]
+        forms: dict[str, tuple[int, str | None]] = {}  # raw form -> (address id, tag)
         form_owners: dict[str, int | None] = {}  # raw form -> the person of its address
-        form_tallies: dict[str, _Tally] = {}
+        states, persons = self.states, self.touched.persons
         for plan in plans:
             sent_at, formal = plan.message.sent_at or self.now, bool(plan.message.formal_kinds)
+            incoming = plan.direction == "in"
             for item in plan.external:
-                state = self.states[item.canonical]
+                state = states[item.canonical]
                 tally = tallies.get(state.id)
                 if tally is None:
-                    tally = tallies[state.id] = _Tally()
-                counted = (item.role == "from" and plan.direction == "in") or (
-                    item.role in ("to", "cc") and plan.direction == "out")
-                if counted and plan.direction == "in":
-                    tally.count_in += 1
-                elif counted:
-                    tally.count_out += 1
-                if counted and formal:
-                    tally.formal += 1
-                    tally.last_formal = max(filter(None, (tally.last_formal, sent_at)))
-                tally.seen(sent_at)
+                    tally = tallies[state.id] = [0, 0, 0, sent_at, sent_at, None]
+                else:
+                    _widen(tally, 3, sent_at)
+                # What the user received from them, or sent them
+                if item.role == "from" if incoming else item.role in ("to", "cc"):
+                    tally[0 if incoming else 1] += 1
+                    if formal:
+                        tally[2] += 1
+                        if tally[5] is None or tally[5] < sent_at:
+                            tally[5] = sent_at
                 raw = item.raw
                 form_tally = form_tallies.get(raw)
                 if form_tally is None:
-                    form_tally = form_tallies[raw] = _Tally()
+                    form_tallies[raw] = [1, sent_at, sent_at]
                     forms[raw] = (state.id, item.report.tag)
+                else:
+                    form_tally[0] += 1
+                    _widen(form_tally, 1, sent_at)
                 form_owners[raw] = state.person_id
-                form_tally.count_in += 1
-                form_tally.seen(sent_at)
                 # More use of the primary's own raw form can only keep it the primary (the
                 # panel's usual sender); use of another address or form may move it.
                 if state.person_id is not None and state.primary != (state.id, raw):
-                    self.touched.persons.add(state.person_id)
+                    persons.add(state.person_id)
         session, tenant_id = self.session, self.tenant_id
         if not tallies:
             return
         add_to_addresses(session, tenant_id, [
-            {"row": row, "n_in": t.count_in, "n_out": t.count_out, "n_formal": t.formal,
-             "first": t.first, "last": t.last, "last_formal": t.last_formal}
-            for row, t in tallies.items()])
+            {"tenant": tenant_id, "row": row, "n_in": n_in, "n_out": n_out, "n_formal": formal,
+             "first": first, "last": last, "last_formal": last_formal}
+            for row, (n_in, n_out, formal, first, last, last_formal) in tallies.items()])
         ids, new_forms = form_ids(session, tenant_id, forms, {
             raw: form for state in self.states.values() for raw, form in state.forms.items()})
         self.touched.reformed |= {person for raw in new_forms
                                   if (person := form_owners[raw]) is not None}
         add_to_forms(session, tenant_id, [
-            {"row": ids[raw], "n": t.count_in, "first": t.first, "last": t.last}
-            for raw, t in form_tallies.items()])
+            {"tenant": tenant_id, "row": ids[raw], "n": n, "first": first, "last": last}
+            for raw, (n, first, last) in form_tallies.items()])
 
     def _apply_rules(self, plans: list[_Plan]) -> None:
         """The rules that need single rows, only where a message brings new evidence: new
@@ -463,6 +451,14 @@ class _Batch:
                 if row.provenance != VERIFIED:
                     unverified.add(row.message_key)
         return known, unverified
+
+
+def _widen(tally: list[Any], first: int, moment: datetime) -> None:
+    """Widen the (first, last) pair at ``tally[first:first + 2]`` to take in ``moment``."""
+    if moment < tally[first]:
+        tally[first] = moment
+    elif moment > tally[first + 1]:
+        tally[first + 1] = moment
 
 
 def _tenant_context(session: Session, principal: Principal
