@@ -191,7 +191,8 @@ def test_json_is_written_as_sqlalchemy_writes_it(database: Database) -> None:
     with database.session(tenant) as session:
         for number, value in enumerate(channels):
             row = {"tenant_id": tenant, "name": f"driver {number}", "formal_channels": value,
-                   "created_at": NOW, "updated_at": NOW}
+                   "visibility": "team", "created_at": NOW, "updated_at": NOW}
+            assert plan_for(insert_company, session.connection().dialect, row) is not None
             run_bound(session, insert_company, row)
             session.execute(insert(Company).values(**{**row, "name": f"sqlalchemy {number}"}))
         stored = dict(session.execute(select(Company.name, cast(
@@ -201,6 +202,25 @@ def test_json_is_written_as_sqlalchemy_writes_it(database: Database) -> None:
         assert stored[f"driver {number}"] == stored[f"sqlalchemy {number}"]
         assert back[f"driver {number}"] == value
     assert stored["driver 3"] != stored["driver 4"]  # 1 and True
+
+
+def test_json_lists_are_written_as_sqlalchemy_writes_them(database: Database) -> None:
+    insert_person = tenant_bound(insert(Person.__table__))
+    names = [["Li Wei", "Wei Li"], ["Li Wei", "Wei Li"], [], ["Müller"], ["1", 1], [True]]
+    tenant = filled(database)
+    with database.session(tenant) as session:
+        for number, value in enumerate(names):
+            row = {"tenant_id": tenant, "display_name": f"driver {number}", "names": value,
+                   "name_key": "", "primary_pinned": False, "visibility": "team",
+                   "created_at": NOW, "updated_at": NOW}
+            assert plan_for(insert_person, session.connection().dialect, row) is not None
+            run_bound(session, insert_person, row)
+            session.execute(insert(Person).values(**{**row,
+                                                     "display_name": f"sqlalchemy {number}"}))
+        stored = dict(session.execute(select(Person.display_name, cast(
+            Person.names, String))).all())
+    for number in range(len(names)):
+        assert stored[f"driver {number}"] == stored[f"sqlalchemy {number}"]
 
 
 def test_an_sqlite_without_json_functions_keeps_in_lists_with_sqlalchemy(

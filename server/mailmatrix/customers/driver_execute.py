@@ -32,7 +32,7 @@ from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Float, Integer
+from sqlalchemy import JSON, Float, Integer
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
@@ -246,7 +246,9 @@ def _plan(statement: Any, dialect: Dialect, columns: tuple[str, ...]) -> DriverP
         processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None and bind.expanding:
             return None  # it converts each value of a list: SQLAlchemy's path
-        if processor is not None:
+        if processor is not None and isinstance(bind.type, JSON):
+            processors[name] = _json_remembered(processor)
+        elif processor is not None:
             processors[name] = _cheaper(processor) if dialect.name == "sqlite" else processor
         elif bind.expanding:  # any sequence, as psycopg's array (a tuple is its record)
             processors[name] = _json_list if dialect.name == "sqlite" else list
@@ -270,6 +272,26 @@ def _sqlite_reads_json() -> bool:
 
 def _json_list(values: Iterable[Any]) -> str:
     return json.dumps(list(values))
+
+
+def _json_remembered(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A JSON parameter's text made once per distinct flat value of strings: ingest writes
+    the same few verdicts ({"dmarc": "pass", ...}) and lists of formal matters with every
+    message, at 1.4-2.1 µs each to serialize. (Strings only, keys and values: True and 1 are
+    equal as keys of a cache, and must not share a text.)"""
+    @lru_cache(maxsize=1024)
+    def text_of(kind: type, items: tuple[Any, ...]) -> Any:
+        return processor(dict(items) if kind is dict else list(items))
+
+    def process(value: Any) -> Any:
+        kind = type(value)
+        if kind is dict and all(type(key) is str and type(each) is str
+                                for key, each in value.items()):
+            return text_of(dict, tuple(value.items()))
+        if (kind is list or kind is tuple) and all(type(each) is str for each in value):
+            return text_of(list, tuple(value))
+        return processor(value)
+    return process
 
 
 def _cheaper(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
