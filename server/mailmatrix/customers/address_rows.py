@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport, domain_facts
 from mailmatrix.addresses.parse import ParsedAddress
+from mailmatrix.customers.message_read import Seen
 from mailmatrix.customers.models import Address, AddressForm, Person
 from mailmatrix.customers.scoping import of_tenant, row_of_tenant, run_bound, tenant_bound
 from mailmatrix.customers.upsert import get_or_create, insert_missing
@@ -69,20 +70,25 @@ class AddressState:
     forms: dict[str, int] = field(default_factory=dict)  # raw form -> id, of the forms asked
 
 
-def address_states(session: Session, tenant_id: int,
-                   seen: Iterable[tuple[ParsedAddress, AddressReport]],
+def address_states(session: Session, tenant_id: int, seen: Iterable[Seen],
                    now: datetime) -> dict[str, AddressState]:
-    """The state of every address in ``seen`` by canonical form, with the ids of the raw forms
-    seen that exist already; rows created for new addresses and hosting brought up to date
-    where the MX records have become known."""
+    """The state of every address of the participants ``seen`` by canonical form, with the ids
+    of the raw forms seen that exist already; rows created for new addresses and hosting
+    brought up to date where the MX records have become known."""
     wanted: dict[str, tuple[ParsedAddress, AddressReport]] = {}
     raws: dict[str, set[str]] = {}
-    for parsed, report in seen:
-        if report.canonical and (report.canonical not in wanted
-                                 or _known_hosting(report)):
-            wanted[report.canonical] = (parsed, report)
-        if report.canonical:
-            raws.setdefault(report.canonical, set()).add(parsed.addr_spec)
+    for item in seen:  # every participant of a batch: a few lookups each
+        canonical = item.canonical
+        if not canonical:
+            continue
+        forms = raws.get(canonical)
+        if forms is None:
+            raws[canonical] = {item.raw}
+            wanted[canonical] = (item.parsed, item.report)
+            continue
+        forms.add(item.raw)
+        if _known_hosting(item.report):
+            wanted[canonical] = (item.parsed, item.report)
     states = _load(session, tenant_id, list(wanted), raws)
     missing = [canonical for canonical in wanted if canonical not in states]
     insert_missing(session, Address, [

@@ -58,7 +58,9 @@ class ReadMessage:
 
     @property
     def sender(self) -> Seen | None:
-        return next((item for item in self.seen if item.role == "from"), None)
+        # From is read first (_headers), so it leads ``seen`` when there is one
+        first = self.seen[0] if self.seen else None
+        return first if first is not None and first.role == "from" else None
 
 
 # What reading finds besides the participants, in plain values (cheap to send to another

@@ -198,8 +198,8 @@ class _Batch:
 
     def _store(self, plans: list[_Plan]) -> None:
         session, tenant_id = self.session, self.tenant_id
-        self.states = address_states(session, tenant_id, [
-            (item.parsed, item.report) for plan in plans for item in plan.external], self.now)
+        self.states = address_states(session, tenant_id, (
+            item for plan in plans for item in plan.external), self.now)
         self._first_sight(plans)
         self._insert_observations(plans)
         self._count(plans)
@@ -210,9 +210,9 @@ class _Batch:
         what only the server sees counts now (the receiving system's verdict, Reply-To, the
         sender's UTC offset). Counters were applied the first time."""
         session, tenant_id = self.session, self.tenant_id
-        self.states.update(address_states(session, tenant_id, [
-            (item.parsed, item.report) for plan in plans for item in (plan.sender, plan.reply_to)
-            if item is not None], self.now))
+        self.states.update(address_states(session, tenant_id, (
+            item for plan in plans for item in (plan.sender, plan.reply_to) if item is not None),
+            self.now))
         self._first_sight(plans)
         run_bound(session, _VERIFIED, [{
             "tenant": tenant_id, "row": plan.observation_id, "result": plan.verdict.result,
