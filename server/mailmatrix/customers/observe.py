@@ -295,9 +295,9 @@ class _Batch:
     def _count(self, plans: list[_Plan]) -> None:
         """Counters as SQL increments, so that concurrent writers add up. (Tallies are lists,
         widened in place: this loop runs for every participant of every message.)"""
-        tallies: dict[int, list[Any]] = {}  # address id -> [in, out, formal, first, last,
-        #                                                    last formal]
-        form_tallies: dict[str, list[Any]] = {}  # raw form -> [count, first, last]
+        # address id -> [count in, count out, formal, first seen, last seen, last formal]
+        tallies: dict[int, list[Any]] = {}
+        form_tallies: dict[str, list[Any]] = {}  # raw form -> [count, first seen, last seen]
         forms: dict[str, tuple[int, str | None]] = {}  # raw form -> (address id, tag)
         form_owners: dict[str, int | None] = {}  # raw form -> the person of its address
         states, persons = self.states, self.touched.persons
@@ -312,7 +312,8 @@ class _Batch:
                 else:
                     _widen(tally, 3, sent_at)
                 # What the user received from them, or sent them
-                if item.role == "from" if incoming else item.role in ("to", "cc"):
+                counted = item.role == "from" if incoming else item.role in ("to", "cc")
+                if counted:
                     tally[0 if incoming else 1] += 1
                     if formal:
                         tally[2] += 1
