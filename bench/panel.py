@@ -105,12 +105,12 @@ def main() -> None:
             executable_path=str(CHROMIUM),
             args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {OFFICE_HOST} 127.0.0.1:9"])
         page = browser.new_page()
+        page.add_init_script(RENDERED_AT)
         for number in range(args.loads + 2):
             # The pane loaded again for another message. Init scripts add up: each load's
             # runs last, so its Office stub is the one in place.
             page.add_init_script(office_stub(
-                token, item(200_000 + number, senders[number % len(senders)]), "en-US")
-                + RENDERED_AT)
+                token, item(200_000 + number, senders[number % len(senders)]), "en-US"))
             page.goto(base_url + "/outlook/pane")
             page.wait_for_selector("article.panel")
             elapsed = page.evaluate("window.__renderedAt")  # since navigation start

@@ -336,9 +336,9 @@ class _Batch:
         if not tallies:
             return
         add_to_addresses(session, tenant_id, [
-            {"tenant": tenant_id, "row": row, "n_in": n_in, "n_out": n_out, "n_formal": formal,
-             "first": first, "last": last, "last_formal": last_formal}
-            for row, (n_in, n_out, formal, first, last, last_formal) in tallies.items()])
+            {"tenant": tenant_id, "row": row, "n_in": n_in, "n_out": n_out,
+             "n_formal": n_formal, "first": first, "last": last, "last_formal": last_formal}
+            for row, (n_in, n_out, n_formal, first, last, last_formal) in tallies.items()])
         ids, new_forms = form_ids(session, tenant_id, forms, {
             raw: form for state in self.states.values() for raw, form in state.forms.items()})
         self.touched.reformed |= {person for raw in new_forms
