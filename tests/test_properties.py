@@ -11,6 +11,7 @@ from mailmatrix.addresses import (
     InvalidAddress,
     canonical_address,
     classify_address,
+    parse,
     parse_address,
     parse_address_list,
 )
@@ -58,3 +59,25 @@ def test_classify_is_total(text: str) -> None:
         assert report.kind in {"corporate", "personal", "encrypted", "regional", "role",
                                "platform", "disposable"}
         assert report.canonical
+
+
+# Words of display names, the plain and the ones only the header grammar reads right (an
+# encoded word, a comment, an escape, specials, an obsolete dotted phrase)
+NAME_WORDS = st.sampled_from(["Li", "Wang", "Wang,", "J.", "O'Neil", "Müller", "李", "（株）", "",
+                              "=?utf-8?q?M=C3=BCller?=", "(Sales)", "a\\b", "<x>", "@", ":",
+                              "[1]", ";", '"', "\t", "!#$%&*+/?^_`{|}~"])
+NAMED = st.builds(lambda quoted, name, address: (f'"{name}"' if quoted else name)
+                  + f" <{address}>", st.booleans(), st.lists(NAME_WORDS, max_size=5).map(" ".join),
+                  ADDRESS)
+
+
+@PROPERTY_SETTINGS
+@given(NAMED)
+def test_a_named_mailbox_reads_as_the_header_parser_reads_it(header: str) -> None:
+    """The short way for ``Name <address>`` (parse._NAMED_ADDRESS) gives what the header
+    grammar gives, wherever it is taken: the same mailbox, or an error for the same one (in
+    email-validator's words, as a bare address gets, not the grammar's)."""
+    def as_read(found: parse.AddressList) -> object:
+        return found.addresses, len(found.errors)
+    assert as_read(parse_address_list(header)) == \
+        as_read(parse._parse_with_header_parser(header.strip(" \t")))
