@@ -1,5 +1,5 @@
 """Ingest tells a progress bar how far through the input it is, in bytes of the files, and
-reads the same in a second process (large inputs) as in its own."""
+reads the same in a second process (large inputs) as in its own, signatures included."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from mailmatrix.addresses.signature import NO_SIGNATURE, SignatureFacts
 from mailmatrix.customers import ingest
 from mailmatrix.customers.db import Database
+from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.ingest import ingest_paths
+from mailmatrix.customers.ingest_reader import _signature_ahead
 from mailmatrix.customers.local import local_principal
 from mailmatrix.customers.message_sources import input_size
 from tests.test_graph_cli import MBOX
@@ -58,6 +61,23 @@ def test_the_collector_runs_less_often_during_ingest_and_as_before_after(
     assert gc.get_threshold() == before
 
 
+# Signatures the reading process reads ahead without knowing what the writer wants: a phone
+# only in a sender's second message (and in her other address's first), and the user's own
+# signed mail, which the writer never reads. Batches of two: the second Ana message starts one.
+LATE_SIGNATURES = "".join(
+    f"From x Thu Nov 26 11:0{n}:00 2026\nFrom: {sender}\nTo: {to}\nMessage-ID: <late{n}@x>\n"
+    f"Date: Thu, 26 Nov 2026 11:0{n}:00 +0100\nSubject: samples\n\n{body}\n\n"
+    for n, (sender, to, body) in enumerate([
+        ("Ana Souza <ana@souza-import.com.br>", "rep@example-export.com", "thanks!"),
+        ("Rep <rep@example-export.com>", "Ana Souza <ana.souza@gmail.com>",
+         "Regards\nRep\nTel. +49 30 5555 9876"),
+        ("Ana Souza <ana@souza-import.com.br>", "rep@example-export.com",
+         "Regards\nAna Souza\nTel. +55 11 5555 1234"),
+        ("Ana Souza <ana.souza@gmail.com>", "rep@example-export.com",
+         "Regards\nAna Souza\nTel. +55 11 5555 1234"),
+    ]))
+
+
 def test_read_in_a_second_process_the_graph_is_the_same(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,15 +92,36 @@ def test_read_in_a_second_process_the_graph_is_the_same(
         for n, (name, address) in enumerate(
             [("Li Wei", "li.wei@acme-gmbh.de"), ("Li Wei", "li.wei@gmail.com"),
              ("Tom Berg", "tom@beta-trading.de"), ("Tom Berg", "tom+shop@beta-trading.de")]
-            * 6)) + MBOX, encoding="utf-8")  # MBOX ends with a truncated message
+            * 6)) + LATE_SIGNATURES + MBOX, encoding="utf-8")  # MBOX ends truncated
     monkeypatch.setattr(ingest, "FIRST_BATCH_SIZE", 2)
+    # the same batches both ways: a signature is read once per batch
+    monkeypatch.setattr(ingest, "next_batch_size", lambda *_: 2)
     graphs = []
     for tenant, threshold in (("in-process", 1 << 40), ("read-ahead", 0)):
         monkeypatch.setattr(ingest, "READ_AHEAD_BYTES", threshold)
         rep = rep_of(database, tenant)
-        assert ingest_paths(database, rep, [str(mbox)]).new == 26
+        assert ingest_paths(database, rep, [str(mbox)]).new == 30
         graphs.append(graph(database, rep))
     assert graphs[0] == graphs[1]
+    # the phone in Ana's second message, and in her other address's first
+    assert frozenset({"ana@souza-import.com.br", "anasouza@gmail.com"}) in graphs[0]["persons"]
+
+
+def test_the_reading_process_reads_a_senders_signature_until_one_carries_evidence() -> None:
+    signed: set[str] = set()
+
+    def ahead(sender: str, body: str | None) -> SignatureFacts | None:
+        return _signature_ahead(MessageFacts(from_=sender, body=body), signed)
+
+    ana = "Ana Souza <ana@souza-import.com.br>"
+    assert ahead(ana, "thanks!") == NO_SIGNATURE  # read: no evidence, so read the next too
+    phone = ahead(ana, "Regards\nAna Souza\nTel. +55 11 5555 1234")
+    assert phone is not None and [item.e164 for item in phone.phones] == ["+551155551234"]
+    assert ahead(ana, "Regards\nAna Souza\nTel. +55 11 5555 9999") is None  # the writer's
+    assert ahead("Sales <sales@souza-import.com.br>", "Regards\nTel. +55 11 5555 1234") is None
+    assert ahead("Tom <tom@beta-trading.de>", None) is None
+    assert ahead("", "Regards\nTom") is None
+    assert signed == {"ana@souza-import.com.br"}
 
 
 def test_a_batch_is_sized_to_take_about_a_second_growing_at_most_twofold() -> None:

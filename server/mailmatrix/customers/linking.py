@@ -40,6 +40,7 @@ from mailmatrix.customers.models import (
 )
 from mailmatrix.customers.name_key import name_key
 from mailmatrix.customers.same_name import suggest_same_names
+from mailmatrix.customers.signature_evidence import signature_is_evidence, signature_key
 from mailmatrix.customers.suggestions import Offer, offer
 from mailmatrix.customers.upsert import insert_missing
 
@@ -52,11 +53,6 @@ def remember_name(session: Session, row: Address, display_name: str, now: dateti
     person = session.get(Person, row.person_id) if row.person_id else None
     if person is not None and _remember_name(person, display_name, now):
         suggest_same_names(session, [(row, person)], now)
-
-
-def signature_is_evidence(signature: SignatureFacts) -> bool:
-    """A phone, or a full name with a job title: what ``apply_signatures`` can link by."""
-    return bool(signature.phones) or _signature_key(signature) is not None
 
 
 @dataclass(frozen=True)
@@ -92,7 +88,7 @@ def apply_signatures(session: Session, items: Sequence[SignedMessage], now: date
     phone_owners = _phone_owners(session, {phone.e164 for item in items
                                            for phone in item.signature.phones})
     signed_by = _signed_by(session, {key for item in items
-                                     if (key := _signature_key(item.signature))})
+                                     if (key := signature_key(item.signature))})
     touched: set[int] = set()
     new_phones: dict[tuple[str, int], str] = {}
     for item in items:
@@ -101,7 +97,7 @@ def apply_signatures(session: Session, items: Sequence[SignedMessage], now: date
                 or _imitates_a_customer(session, row):
             continue
         touched.add(row.person_id)
-        signature, signed = item.signature, _signature_key(item.signature)
+        signature, signed = item.signature, signature_key(item.signature)
         evidence = [(other, f"same phone {phone.e164} in the signature")
                     for phone in signature.phones
                     for other in sorted(phone_owners[phone.e164] - {row.person_id})]
@@ -151,14 +147,6 @@ def _signed_by(session: Session, keys: set[str]) -> dict[str, set[int]]:
                 Person.tenant_id == session.info["tenant_id"], Person.signature_key.in_(part))):
             owners[key].add(person)
     return owners
-
-
-def _signature_key(signature: SignatureFacts) -> str | None:
-    """Full name + job title as signed, folded: a name alone is too common to tell people
-    apart, a name with the same title at the same time rarely is."""
-    name = name_key(signature.name)
-    title = " ".join((signature.title or "").casefold().split())
-    return f"{name}|{title}"[:400] if name and title else None
 
 
 def apply_thread_signature(session: Session, row: Address, thread_key: str,

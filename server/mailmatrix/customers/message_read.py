@@ -19,6 +19,7 @@ from mailmatrix.addresses.classify import AddressReport, classify_parsed
 from mailmatrix.addresses.errors import InvalidAddress
 from mailmatrix.addresses.hosting import MxHostsLookup, hosting_for
 from mailmatrix.addresses.parse import ParsedAddress, parse_address_list
+from mailmatrix.addresses.signature import SignatureFacts, signature_facts
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.mail_dates import sent_at as date_of
 from mailmatrix.mail_dates import utc_offset_minutes
@@ -55,6 +56,9 @@ class ReadMessage:
     utc_offset_minutes: int | None
     thread_key: str | None
     formal_kinds: tuple[str, ...]  # "quote", "invoice", ... in order of first mention
+    # The sender's signature, when ingest's reading process has read it already (None: not
+    # read; whether it is needed is the writer's to say)
+    signature: SignatureFacts | None = None
 
     @property
     def sender(self) -> Seen | None:
@@ -84,10 +88,12 @@ def reading_of(facts: MessageFacts) -> Reading:
 
 
 def assemble(facts: MessageFacts, reading: Reading, mx_hosts: MxHostsLookup | None = None,
-             headers_read: Sequence[HeaderRead] = ()) -> ReadMessage:
+             headers_read: Sequence[HeaderRead] = (),
+             signature: SignatureFacts | None = None) -> ReadMessage:
     """The message from its reading and its participants. ``headers_read``: headers another
     process has read already (``headers_read_first``); this process takes them instead of
-    reading them again, and keeps them for the next message that names them."""
+    reading them again, and keeps them for the next message that names them. ``signature``:
+    the sender's, when that process read it (``sender_signature``)."""
     key, sent_at, offset, thread_key, formal_kinds = reading
     _HANDED_OVER.update(headers_read)
     try:
@@ -97,7 +103,20 @@ def assemble(facts: MessageFacts, reading: Reading, mx_hosts: MxHostsLookup | No
             _HANDED_OVER.pop(header, None)
     return ReadMessage(facts=facts, key=key, seen=seen, sent_at=sent_at,
                        utc_offset_minutes=offset, thread_key=thread_key,
-                       formal_kinds=formal_kinds)
+                       formal_kinds=formal_kinds, signature=signature)
+
+
+def from_mailbox(facts: MessageFacts) -> Seen | None:
+    """The From mailbox, parsed and classified (no hosting: see ``_with_hosting``)."""
+    found = _seen("from", facts.from_) if facts.from_ else ()
+    return found[0] if found else None
+
+
+def sender_signature(body: str, sender: Seen) -> SignatureFacts:
+    """The signature ``sender`` wrote in ``body``: their display name helps find it, the region
+    of their domain reads phone numbers written without a country code."""
+    return signature_facts(body, sender_name=sender.display_name or None,
+                           default_region=sender.report.region)
 
 
 def headers_read_first(facts: MessageFacts, already: set[tuple[str, str]]

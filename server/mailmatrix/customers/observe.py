@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from mailmatrix.addresses.classify import AddressReport
 from mailmatrix.addresses.hosting import MxHostsLookup
-from mailmatrix.addresses.signature import SignatureFacts, signature_facts
+from mailmatrix.addresses.signature import SignatureFacts
 from mailmatrix.auth.principal import Principal
 from mailmatrix.customers import linking
 from mailmatrix.customers.address_rows import (
@@ -50,7 +50,7 @@ from mailmatrix.customers.domain_joins import suggest_domain_joins
 from mailmatrix.customers.facts import VERIFIED, MessageFacts
 from mailmatrix.customers.first_sight import link_first_sight
 from mailmatrix.customers.gdpr import suppression_hash, suppression_hashes
-from mailmatrix.customers.message_read import ReadMessage, Seen, read_message
+from mailmatrix.customers.message_read import ReadMessage, Seen, read_message, sender_signature
 from mailmatrix.customers.models import (
     Address,
     Observation,
@@ -59,6 +59,7 @@ from mailmatrix.customers.models import (
     TenantDomain,
 )
 from mailmatrix.customers.scoping import of_tenant, row_of_tenant, run_bound, tenant_bound
+from mailmatrix.customers.signature_evidence import signature_is_evidence
 from mailmatrix.customers.summaries import update_customer_types, update_primaries
 from mailmatrix.customers.upsert import insert_missing
 
@@ -396,9 +397,10 @@ class _Batch:
         if state.kind == "role" or not self._signature_due(state):
             return None
         self.signatures_read.add(state.id)
-        signature = signature_facts(body, sender_name=sender.display_name or None,
-                                    default_region=sender.report.region)
-        if linking.signature_is_evidence(signature):
+        signature = plan.message.signature  # read ahead by ingest's reading process
+        if signature is None:
+            signature = sender_signature(body, sender)
+        if signature_is_evidence(signature):
             self.signed.append(state.id)
             state.signature_read_at = self.now
         return signature
