@@ -7,6 +7,7 @@ concurrent observes of the same new address produce one row on SQLite and Postgr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from mailmatrix.customers.models import Base
+from mailmatrix.customers.scoping import run_bound, tenant_bound, tenant_of
 
 
 def get_or_create(session: Session, model: type[Base], key: dict[str, Any],
@@ -34,9 +36,23 @@ def insert_missing(session: Session, model: type[Base], rows: Sequence[dict[str,
                    key: Sequence[str]) -> None:
     """Insert many rows in one statement batch; a row whose unique ``key`` exists (another
     writer was first) is left as it is. Read the rows back by their key."""
-    if rows:
-        statement = _insert(session, model).on_conflict_do_nothing(index_elements=list(key))
+    if not rows:
+        return
+    statement = _insert_missing(session.get_bind().dialect.name, model.__table__, tuple(key))
+    if tenant_of(session) is not None:
+        # On the driver's cursor: SQLAlchemy's own path cost 18 µs a row (same-name
+        # suggestions come five to a new person whose name is common)
+        run_bound(session, statement, list(rows))
+    else:
         session.execute(statement, list(rows))
+
+
+@cache
+def _insert_missing(dialect: str, table: Any, key: tuple[str, ...]) -> Any:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING``, built once per table, bound to the tenant
+    of each row's ``tenant_id``."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return tenant_bound(insert(table).on_conflict_do_nothing(index_elements=list(key)))
 
 
 def _insert(session: Session, model: type[Base]) -> Any:
