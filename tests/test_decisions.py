@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 
 import pytest
@@ -19,6 +20,7 @@ from mailmatrix.customers.decisions import (
     set_formal_channel,
     undo,
 )
+from mailmatrix.customers.errors import NotFound
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.models import (
     Address,
@@ -28,6 +30,7 @@ from mailmatrix.customers.models import (
     Person,
     Suggestion,
 )
+from mailmatrix.customers.notes import add_note
 from mailmatrix.customers.observe import observe
 from mailmatrix.customers.profile import profile
 from mailmatrix.customers.tenants import ensure_tenant, ensure_user
@@ -187,3 +190,14 @@ def test_the_primary_names_the_raw_form_the_customer_uses_most(database, rep) ->
     seen(database, rep, 31, "Li Wei <li.wei@acme-gmbh.de>", "PO 4411")
     seen(database, rep, 32, "Li Wei <li.wei@acme-gmbh.de>", "PO 4411")
     assert primary_of(database, rep, person_id) == "li.wei@acme-gmbh.de"
+
+
+def test_a_note_on_person_0_is_about_that_person_and_not_found(
+        database: Database, rep: Principal) -> None:
+    """Id 0 names no row, yet it is the person asked for (not "company None")."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # SQLAlchemy warns when asked for a row by no id
+        with pytest.raises(NotFound, match="no person 0"):
+            add_note(database, rep, "hello", person_id=0)
+        with pytest.raises(NotFound, match="no company 0"):
+            add_note(database, rep, "hello", company_id=0)

@@ -40,8 +40,9 @@ def add_note(database: Database, principal: Principal, text: str, *, person_id: 
     if (person_id is None) == (company_id is None):
         raise DecisionError("a note is about one person or one company")
     with database.session(principal.tenant_id) as session:
-        kind, subject = ("person", Person) if person_id else ("company", Company)
-        subject_id = person_id or company_id
+        # "is not None": id 0 is no row, but it is the person asked for
+        kind, subject, subject_id = ("person", Person, person_id) if person_id is not None \
+            else ("company", Company, company_id)
         row = session.get(subject, subject_id)
         if row is None or row.tenant_id != principal.tenant_id:
             raise NotFound(f"no {kind} {subject_id}")
