@@ -422,7 +422,7 @@ def _line_parts(line: str) -> tuple[tuple[int, str, str], ...]:
     """What each part of a signature line is: (part, "titles" | "companies" | "names" |
     "plain", its text); nothing for contact lines. Cached: names, titles and company lines
     recur from one signature to the next (colleagues, common names), and telling them took
-    most of reading a block."""
+    about a third of reading a block."""
     if len(line) > _MAX_LINE or _CONTACT_LABEL.match(line) or _EMAIL.search(line):
         return ()
     if _URL.search(line) or _ADDRESS.search(line):
