@@ -146,6 +146,7 @@ class _Batch:
         self.signed: list[int] = []  # addresses a signature was read from in this batch
         self.touched = _Touched()
         self.suppression: tuple[str | None, frozenset[str]] = (None, frozenset())
+        self.own: dict[str, bool] = {}  # canonical form -> the organization's own
         self.postgres = session.get_bind().dialect.name == "postgresql"
 
     def observe(self, messages: Sequence[ReadMessage]) -> list[ObserveResult]:
@@ -181,10 +182,10 @@ class _Batch:
 
     def _plan(self, message: ReadMessage, own: set[str]) -> _Plan:
         sender = message.sender
-        outgoing = sender is not None and _is_own(sender.report, own, self.principal)
+        outgoing = sender is not None and self._is_own(sender, own)
         # An erased person's addresses are not learned again (until an admin lifts it)
         external = [item for item in message.seen
-                    if not _is_own(item.report, own, self.principal) and item.canonical
+                    if not self._is_own(item, own) and item.canonical
                     and not self._suppressed(item.canonical)]
         verdict = receiving_verdict(message.facts.authentication_results,
                                     trusted_ids=self.authserv_ids, internal=not external)
@@ -192,6 +193,16 @@ class _Batch:
                      sender=sender if sender in external else None,
                      reply_to=next((item for item in external if item.role == "reply-to"),
                                    None))
+
+    def _is_own(self, item: Seen, own: set[str]) -> bool:
+        """Whether the participant is the organization's own, once per address a batch: a
+        mailbox's few correspondents come back in message after message."""
+        found = self.own.get(item.canonical) if item.canonical else None
+        if found is None:
+            found = _is_own(item.report, own, self.principal)
+            if item.canonical:  # an unreadable address is no key
+                self.own[item.canonical] = found
+        return found
 
     def _suppressed(self, canonical: str) -> bool:
         key, hashes = self.suppression
