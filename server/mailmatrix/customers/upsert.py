@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from mailmatrix.customers.models import Base
-from mailmatrix.customers.scoping import run_bound, tenant_bound, tenant_of
+from mailmatrix.customers.scoping import run_bound, tenant_bound
 
 
 def get_or_create(session: Session, model: type[Base], key: dict[str, Any],
@@ -34,17 +34,13 @@ def get_or_create(session: Session, model: type[Base], key: dict[str, Any],
 
 def insert_missing(session: Session, model: type[Base], rows: Sequence[dict[str, Any]],
                    key: Sequence[str]) -> None:
-    """Insert many rows in one statement batch; a row whose unique ``key`` exists (another
-    writer was first) is left as it is. Read the rows back by their key."""
-    if not rows:
-        return
-    statement = _insert_missing(session.get_bind().dialect.name, model.__table__, tuple(key))
-    if tenant_of(session) is not None:
-        # On the driver's cursor: SQLAlchemy's own path cost 18 µs a row (same-name
-        # suggestions come five to a new person whose name is common)
-        run_bound(session, statement, list(rows))
-    else:
-        session.execute(statement, list(rows))
+    """Insert many rows of a tenant table in one statement batch, in a tenant session; a row
+    whose unique ``key`` exists (another writer was first) is left as it is. Read the rows
+    back by their key. (On the driver's cursor: same-name suggestions, five to a new person
+    whose name is common, cost a third less than through SQLAlchemy's own path.)"""
+    if rows:
+        run_bound(session, _insert_missing(session.get_bind().dialect.name, model.__table__,
+                                           tuple(key)), list(rows))
 
 
 @cache
