@@ -125,9 +125,29 @@ def test_the_reading_process_reads_a_senders_signature_until_one_carries_evidenc
     assert signed == {"ana@souza-import.com.br"}
 
 
+def test_a_batch_holds_at_most_max_batch_bytes_of_the_input(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mbox = tmp_path / "export.mbox"
+    mbox.write_text(LATE_SIGNATURES, encoding="utf-8")  # four messages of about 200 bytes
+    batches: list[int] = []
+    observe_many = ingest.observe_many
+
+    def counted(database: Database, principal: object, messages: list, **options: object
+                ) -> object:
+        batches.append(len(messages))
+        return observe_many(database, principal, messages, **options)
+
+    monkeypatch.setattr(ingest, "observe_many", counted)
+    monkeypatch.setattr(ingest, "MAX_BATCH_BYTES", 300)  # the second message fills a batch
+    summary = ingest_paths(database, local_principal(database, "rep@example-export.com"),
+                           [str(mbox)])
+    assert summary.new == 4 and batches == [2, 2]
+
+
 def test_a_batch_is_sized_to_take_about_a_second_growing_at_most_twofold() -> None:
     assert ingest.next_batch_size(500, 0.1, 500) == 1000  # fast: doubles, no more
     assert ingest.next_batch_size(8000, 2.0, 8000) == 4000  # slow: shrinks at once
-    assert ingest.next_batch_size(10_000, 0.5, 10_000) == ingest.MAX_BATCH_SIZE
+    assert ingest.next_batch_size(20_000, 0.5, 20_000) == ingest.MAX_BATCH_SIZE
     assert ingest.next_batch_size(100, 10.0, 500) == ingest.FIRST_BATCH_SIZE
     assert ingest.next_batch_size(3, 0.0, 500) == 1000  # too quick to time
