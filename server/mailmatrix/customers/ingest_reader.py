@@ -22,7 +22,6 @@ from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.addresses.signature import SignatureFacts
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.message_read import (
-    CACHED_ENTRIES,
     HeaderRead,
     Reading,
     ReadMessage,
@@ -35,6 +34,12 @@ from mailmatrix.customers.message_read import (
 from mailmatrix.customers.message_sources import read_sources
 from mailmatrix.customers.signature_evidence import signature_is_evidence
 
+# Senders whose signature carried evidence, remembered by the hash of their address: a
+# collision only costs the writer a reading of its own. A million-message mailbox has some
+# 65,000 senders: forgetting them every 32,768 had this process read two messages in three
+# again (160 µs a message, against 80 with all of them remembered).
+SIGNED_SENDERS = 1 << 18
+
 # A message as the reading process sends it, and an item of its output
 PreRead = tuple[MessageFacts, Reading, tuple[HeaderRead, ...], SignatureFacts | None]
 PreReadItem = tuple[str, PreRead | str | None, int]
@@ -43,7 +48,7 @@ PreReadItem = tuple[str, PreRead | str | None, int]
 def pre_read_sources(paths: Iterable[str]) -> Iterator[PreReadItem]:
     """``read_sources`` with each message read but for its assembly (the reading process)."""
     already: set[tuple[str, str]] = set()
-    signed: set[str] = set()  # senders whose signature carried evidence
+    signed: set[int] = set()  # hashes of the senders whose signature carried evidence
     for source, item, size in read_sources(paths):
         if isinstance(item, MessageFacts):
             yield source, (item, reading_of(item), headers_read_first(item, already),
@@ -52,18 +57,18 @@ def pre_read_sources(paths: Iterable[str]) -> Iterator[PreReadItem]:
             yield source, item, size
 
 
-def _signature_ahead(facts: MessageFacts, signed: set[str]) -> SignatureFacts | None:
+def _signature_ahead(facts: MessageFacts, signed: set[int]) -> SignatureFacts | None:
     """The sender's signature, unless an earlier one of theirs carried evidence (``signed``,
     which learns it) or the writer will never want it (no body; a role mailbox)."""
     sender = from_mailbox(facts)
     if not facts.body or sender is None or sender.report.kind == "role" \
-            or sender.canonical in signed:
+            or hash(sender.canonical) in signed:
         return None
     signature = sender_signature(facts.body, sender)
     if signature_is_evidence(signature):
-        if len(signed) > CACHED_ENTRIES:
-            signed.clear()  # reading one again costs little; memory must stay bounded
-        signed.add(sender.canonical)
+        if len(signed) >= SIGNED_SENDERS:
+            signed.clear()  # memory stays bounded (some 20 MB at most)
+        signed.add(hash(sender.canonical))
     return signature
 
 
