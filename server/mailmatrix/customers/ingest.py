@@ -85,9 +85,9 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
         held = 0
 
     files = list(paths)
-    size = input_size(files) if input_bytes is None else input_bytes
+    total = input_size(files) if input_bytes is None else input_bytes
     reads = assembled(read_ahead(pre_read_sources, files), mx_hosts) \
-        if size >= READ_AHEAD_BYTES else read_sources(files)
+        if total >= READ_AHEAD_BYTES else read_sources(files)
     # closing(): an interrupted run stops the reading process at once
     with closing(reads), _fewer_collections():
         for source, item, size in reads:
