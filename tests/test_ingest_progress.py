@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from mailmatrix.addresses.signature import NO_SIGNATURE, SignatureFacts
-from mailmatrix.customers import ingest
+from mailmatrix.customers import ingest, message_read
 from mailmatrix.customers.db import Database
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.ingest import ingest_paths
-from mailmatrix.customers.ingest_reader import _signature_ahead
+from mailmatrix.customers.ingest_reader import _signature_ahead, pre_read_sources
 from mailmatrix.customers.local import local_principal
 from mailmatrix.customers.message_sources import input_size
 from tests.test_graph_cli import MBOX
@@ -46,6 +46,22 @@ def test_progress_adds_up_to_the_size_of_every_input_file(
                                (f"{records}:2", "not JSON: Expecting value")]
     assert sum(advanced) == input_size(paths) == sum(
         file.stat().st_size for file in tmp_path.rglob("*") if file.is_file())
+
+
+def test_ingest_keeps_more_headers_read_in_both_processes_and_as_before_after(
+    database: Database, tmp_path: Path
+) -> None:
+    mbox = tmp_path / "export.mbox"
+    mbox.write_text(MBOX, encoding="utf-8")
+    during: list[int | None] = []
+    ingest_paths(database, local_principal(database, "rep@example-export.com"), [str(mbox)],
+                 on_progress=lambda _: during.append(message_read._seen.cache_info().maxsize))
+    assert during and set(during) == {message_read.INGEST_CACHED_ENTRIES}
+    reading = [message_read._classified.cache_info().maxsize
+               for _ in pre_read_sources([str(mbox)])]  # the reading process's side
+    assert reading and set(reading) == {message_read.INGEST_CACHED_ENTRIES}
+    assert message_read._seen.cache_info().maxsize == message_read.CACHED_ENTRIES
+    assert message_read._formal_kinds.cache_info().maxsize == message_read.CACHED_ENTRIES
 
 
 def test_the_collector_runs_less_often_during_ingest_and_as_before_after(

@@ -21,7 +21,11 @@ from mailmatrix.customers.db import Database
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.ingest_reader import assembled, pre_read_sources
 from mailmatrix.customers.load_statistics import LoadStatistics
-from mailmatrix.customers.message_read import ReadMessage
+from mailmatrix.customers.message_read import (
+    INGEST_CACHED_ENTRIES,
+    ReadMessage,
+    cache_entries,
+)
 from mailmatrix.customers.message_sources import input_size, read_sources
 from mailmatrix.customers.observe import observe_many
 from mailmatrix.read_ahead import read_ahead
@@ -89,7 +93,7 @@ def ingest_paths(database: Database, principal: Principal, paths: Iterable[str],
     reads = assembled(read_ahead(pre_read_sources, files), mx_hosts) \
         if total >= READ_AHEAD_BYTES else read_sources(files)
     # closing(): an interrupted run stops the reading process at once
-    with closing(reads), _fewer_collections():
+    with closing(reads), _fewer_collections(), cache_entries(INGEST_CACHED_ENTRIES):
         for source, item, size in reads:
             if on_progress:
                 on_progress(size)

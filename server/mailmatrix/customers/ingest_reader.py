@@ -22,10 +22,12 @@ from mailmatrix.addresses.hosting import MxHostsLookup
 from mailmatrix.addresses.signature import SignatureFacts
 from mailmatrix.customers.facts import MessageFacts
 from mailmatrix.customers.message_read import (
+    INGEST_CACHED_ENTRIES,
     HeaderRead,
     Reading,
     ReadMessage,
     assemble,
+    cache_entries,
     from_mailbox,
     headers_read_first,
     reading_of,
@@ -49,12 +51,13 @@ def pre_read_sources(paths: Iterable[str]) -> Iterator[PreReadItem]:
     """``read_sources`` with each message read but for its assembly (the reading process)."""
     already: set[tuple[str, str]] = set()
     signed: set[int] = set()  # hashes of the senders whose signature carried evidence
-    for source, item, size in read_sources(paths):
-        if isinstance(item, MessageFacts):
-            yield source, (item, reading_of(item), headers_read_first(item, already),
-                           _signature_ahead(item, signed)), size
-        else:
-            yield source, item, size
+    with cache_entries(INGEST_CACHED_ENTRIES):
+        for source, item, size in read_sources(paths):
+            if isinstance(item, MessageFacts):
+                yield source, (item, reading_of(item), headers_read_first(item, already),
+                               _signature_ahead(item, signed)), size
+            else:
+                yield source, item, size
 
 
 def _signature_ahead(facts: MessageFacts, signed: set[int]) -> SignatureFacts | None:
