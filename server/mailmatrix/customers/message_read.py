@@ -29,8 +29,8 @@ from mailmatrix.tone.formal_matter import find_formal_matters
 # Distinct headers (and their addresses and subjects) kept read. A web worker reads a message
 # at a time and keeps CACHED_ENTRIES; ingest's two processes keep INGEST_CACHED_ENTRIES while
 # they run (``cache_entries``). A million-message mailbox has some 80,000 distinct From/To/Cc
-# lines: at 32,768 they were read, sent and read again, and 1M messages into SQLite took 287 s
-# (at 65,536, 259 s; at 131,072, 245 s), for some 125 MB more at the peak of both processes.
+# lines: at 32,768 they were read, sent and read again, and 1M messages into SQLite took 287
+# and 262 s, at 131,072 245 and 232 s, for some 125 MB more at the peak of both processes.
 CACHED_ENTRIES = 32_768
 INGEST_CACHED_ENTRIES = 131_072
 
