@@ -27,8 +27,8 @@ def get_or_create(session: Session, model: type[Base], key: dict[str, Any],
     row = session.scalars(select(model).where(*criteria)).first()
     if row is not None:
         return row
-    session.execute(_insert(session, model).values(**key, **values)
-                    .on_conflict_do_nothing(index_elements=list(key)))
+    session.execute(_dialect_insert(session.get_bind().dialect.name, model.__table__)
+                    .values(**key, **values).on_conflict_do_nothing(index_elements=list(key)))
     return session.scalars(select(model).where(*criteria)).one()
 
 
@@ -47,11 +47,10 @@ def insert_missing(session: Session, model: type[Base], rows: Sequence[dict[str,
 def _insert_missing(dialect: str, table: Any, key: tuple[str, ...]) -> Any:
     """``INSERT ... ON CONFLICT (key) DO NOTHING``, built once per table, bound to the tenant
     of each row's ``tenant_id``."""
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return tenant_bound(insert(table).on_conflict_do_nothing(index_elements=list(key)))
+    return tenant_bound(_dialect_insert(dialect, table)
+                        .on_conflict_do_nothing(index_elements=list(key)))
 
 
-def _insert(session: Session, model: type[Base]) -> Any:
-    dialect = session.get_bind().dialect.name
-    table = model.__table__  # Core: an executemany, not the ORM's row-by-row bulk path
+def _dialect_insert(dialect: str, table: Any) -> Any:
+    """A Core insert with the dialect's ``ON CONFLICT`` (both dialects spell it alike)."""
     return postgresql_insert(table) if dialect == "postgresql" else sqlite_insert(table)
