@@ -64,14 +64,16 @@ def _signature_ahead(facts: MessageFacts, signed: set[int]) -> SignatureFacts | 
     """The sender's signature, unless an earlier one of theirs carried evidence (``signed``,
     which learns it) or the writer will never want it (no body; a role mailbox)."""
     sender = from_mailbox(facts)
-    if not facts.body or sender is None or sender.report.kind == "role" \
-            or hash(sender.canonical) in signed:
+    if not facts.body or sender is None or sender.report.kind == "role":
+        return None
+    key = hash(sender.canonical)
+    if key in signed:
         return None
     signature = sender_signature(facts.body, sender)
     if signature_is_evidence(signature):
         if len(signed) >= SIGNED_SENDERS:
             signed.clear()  # memory stays bounded (some 20 MB at most)
-        signed.add(hash(sender.canonical))
+        signed.add(key)
     return signature
 
 

@@ -130,7 +130,7 @@ def headers_read_first(facts: MessageFacts, already: set[tuple[str, str]]
                        ) -> tuple[HeaderRead, ...]:
     """The participants of the message's headers that are not in ``already`` (which learns
     them): what a reading process sends along with the message, the first time."""
-    if len(already) > _seen.cache_info().maxsize:  # the writer's cache holds as many
+    if len(already) > _cache_size:  # the writer's cache holds as many
         already.clear()  # sending one again costs little; memory must stay bounded
     found = []
     for header in _headers(facts):
@@ -203,7 +203,9 @@ def _kinds_in(text: str) -> tuple[str, ...]:
 
 
 def _cached(entries: int) -> None:
-    global _seen, _classified, _formal_kinds
+    """The caches made anew, each of ``entries`` (``_cache_size`` remembers how many)."""
+    global _cache_size, _seen, _classified, _formal_kinds
+    _cache_size = entries
     _seen = lru_cache(maxsize=entries)(_read_header)
     _classified = lru_cache(maxsize=entries)(_classify)
     _formal_kinds = lru_cache(maxsize=entries)(_subject_kinds)
@@ -216,7 +218,7 @@ _cached(CACHED_ENTRIES)
 def cache_entries(entries: int) -> Iterator[None]:
     """Reading keeps up to ``entries`` distinct headers while the block runs (ingest), then as
     many as before; a change of size starts the caches empty."""
-    before = _seen.cache_info().maxsize or CACHED_ENTRIES
+    before = _cache_size
     if entries != before:
         _cached(entries)
     try:
