@@ -111,6 +111,27 @@ def test_same_name_on_a_free_mail_address_is_suggested_never_linked(database, re
     assert 0 < suggestion.confidence < 1
 
 
+# Unlike one another (firm1.com would imitate firm0.com)
+FIRMS = ("acme-gmbh.de", "borealis.cn", "koyo-trading.co.jp", "vantaa-steel.fi", "pampas.com.br",
+         "rhein-chemie.de", "ostrava-tools.cz")
+
+
+def test_a_name_common_in_the_tenant_is_offered_with_less_confidence_and_at_most_five_times(
+    database, rep  # noqa: ANN001
+) -> None:
+    for number, firm in enumerate(FIRMS):
+        observe(database, rep, message(number, f"Wei Wang <w.wang{number}@{firm}>"), now=NOW)
+    observe(database, rep, message(7, "Wei Wang <w.wang6@gmail.com>"), now=NOW)
+    with database.session(rep.tenant_id) as session:
+        home = session.scalars(select(Address).where(
+            Address.canonical == "wwang6@gmail.com")).one()
+        offered = list(session.scalars(select(Suggestion).where(
+            Suggestion.address_id == home.id).order_by(Suggestion.person_id)))
+    assert [s.confidence for s in offered] == [0.3] * 5  # the five earliest of seven namesakes
+    assert all("8 people share this name in your contacts" in s.reasons for s in offered)
+    assert home.person_id not in {s.person_id for s in offered}
+
+
 def test_primary_prefers_the_corporate_address_and_says_why(database, rep) -> None:  # noqa: ANN001
     observe(database, rep, message(10, "Li Wei <li.wei@acme-gmbh.de>", subject="PO 4411"),
             now=NOW)
