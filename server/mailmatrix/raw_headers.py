@@ -3,7 +3,7 @@
 Ingest reads a header-only view of every message: the fields that make up MessageFacts and
 the few that say whether the body is plain text. The email package's parser does this too,
 at several times the cost, because it builds the whole MIME tree; it is still used for bodies
-that are not a single plain-text part (see ``customers/raw_facts.py``).
+that are not a single plain-text part (see ``customers/facts.py``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def read_headers(data: bytes, wanted: frozenset[str]) -> RawHeaders | None:
         match = _FIELD.match(block, position)
         if match is None:
             # A line that is no field ends the header (as the email package reads it).
-            body = block[position:] + (b"\n\n" + body if separator else b"")
+            body = data[position:]
             break
         name = match.group(1).decode("ascii").lower()
         if name in wanted:

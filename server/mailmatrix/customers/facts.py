@@ -8,10 +8,10 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from email.message import Message
 from typing import Any
 
 from mailmatrix.mail_headers import decoded
+from mailmatrix.mime_text import Unsure, first_plain_text, plain_text_of
 from mailmatrix.raw_headers import RawHeaders, read_headers
 
 CLIENT_SUPPLIED = "client-supplied"  # what the pane read from the mail client
@@ -48,22 +48,6 @@ class MessageFacts:
         return "sha256:" + digest.hexdigest()
 
 
-def _plain_body(message: Message) -> str | None:
-    """The first text/plain part, decoded with its charset (any policy)."""
-    for part in message.walk():
-        if part.get_content_type() != "text/plain" or part.is_multipart():
-            continue
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            return None
-        charset = part.get_content_charset() or "utf-8"
-        try:
-            return payload.decode(charset, errors="replace")
-        except LookupError:
-            return payload.decode("utf-8", errors="replace")
-    return None
-
-
 def facts_from_bytes(data: bytes, provenance: str = CLIENT_SUPPLIED) -> MessageFacts | None:
     """Facts from a raw message; None when it has no header (truncated, not mail)."""
     headers = read_headers(data, _READ_FIELDS)
@@ -91,13 +75,17 @@ def _body(data: bytes, headers: RawHeaders) -> str | None:
                                        errors="replace")
         except LookupError:
             return headers.body.decode("utf-8", errors="replace")
+    text = first_plain_text(data, BODY_SCAN_BYTES)
+    if not isinstance(text, Unsure):
+        return text
     if len(data) > BODY_SCAN_BYTES:  # attachments, long quoted history: cut at a line's end
         data = data[:data.rfind(b"\n", 0, BODY_SCAN_BYTES) + 1]
-    return _plain_body(email.message_from_bytes(data, policy=email.policy.compat32))
+    return plain_text_of(email.message_from_bytes(data, policy=email.policy.compat32))
 
 
-# A multipart message is parsed this far for its text: the new text and its signature come
-# first; attachments after it cost the parser (line by line) milliseconds and say nothing.
+# The text is read this far: the new text and its signature come first, quoted history after.
+# A multipart message is cut at its boundaries (``mime_text``); one the email package must
+# parse is parsed this far, since attachments cost its parser milliseconds and say nothing.
 BODY_SCAN_BYTES = 64 << 10
 
 

@@ -1,0 +1,150 @@
+"""The first text/plain part of a raw message, found by its boundary lines (pure).
+
+Ingest wants a message's text (formal matters, the signature), never its attachments. The
+email package's parser reads every line of every part to build the whole MIME tree: about a
+millisecond for 64 KB of base64, so reading was most of ingest's work on mail as people keep
+it. Here a multipart body is cut at its delimiter lines with ``bytes.find``, only each part's
+header block is read, and the email package decodes the one part that is the text, as it would
+have in the whole tree.
+
+Where this reading could differ from the email package's (a forwarded message/rfc822 part
+before the text, a digest, a boundary or delimiter missing before the text, a lone CR, which
+it takes for a line break), ``first_plain_text`` answers UNSURE and the caller parses the
+message as before.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from collections.abc import Iterator
+from email.message import Message
+
+from mailmatrix.raw_headers import read_headers
+
+
+class Unsure:
+    """The answer "parse this message with the email package"."""
+
+
+UNSURE = Unsure()
+MAX_DEPTH = 8  # multiparts nested deeper are parsed the slow way
+MAX_PARTS = 256  # parts looked at in all, before giving up on the fast way
+_PART_FIELDS = frozenset({"content-type"})
+
+
+def plain_text_of(message: Message) -> str | None:
+    """The first text/plain part of a parsed message (``Message.walk`` order), decoded with
+    its charset (any policy)."""
+    for part in message.walk():
+        if part.get_content_type() != "text/plain" or part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            return None
+        charset = part.get_content_charset() or "utf-8"
+        try:
+            return payload.decode(charset, errors="replace")
+        except LookupError:
+            return payload.decode("utf-8", errors="replace")
+    return None
+
+
+def first_plain_text(message: bytes, limit: int) -> str | None | Unsure:
+    """What ``plain_text_of`` finds in the raw message; UNSURE where the email package must
+    decide. At most ``limit`` bytes of the text part are decoded (cut at a line's end)."""
+    walk = _Walk(limit)
+    found = walk.part(message, depth=0)
+    return UNSURE if walk.unsure else found
+
+
+class _Walk:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts = 0
+        self.unsure = False
+        self.done = False  # the text part was found (its text may still be None)
+
+    def multipart(self, body: bytes, content_type: str, depth: int) -> str | None:
+        kind = _content(content_type)
+        boundary = kind.get_boundary()
+        if not boundary or depth > MAX_DEPTH or kind.get_content_subtype() == "digest":
+            self.unsure = True  # no boundary: a defect the email package reads its own way
+            return None
+        for part in _parts(body, boundary.encode("utf-8", "surrogateescape")):
+            self.parts += 1
+            if part is None or self.parts > MAX_PARTS:
+                self.unsure = True
+                return None
+            found = self.part(part, depth)
+            if self.done or self.unsure:
+                return found
+        return None
+
+    def part(self, part: bytes, depth: int) -> str | None:
+        headers = read_headers(part, _PART_FIELDS)
+        block = part[:len(part) - len(headers.body)] if headers else b""
+        if block.count(b"\r") != block.count(b"\r\n"):
+            self.unsure = True  # a lone CR in its header block: the email package breaks there
+            return None
+        content_type = headers.first("content-type") if headers else ""
+        kind = _content(content_type)
+        maintype = kind.get_content_maintype()
+        if maintype == "multipart" and headers is not None:
+            return self.multipart(headers.body, content_type, depth + 1)
+        if maintype == "message":
+            self.unsure = True  # the email package walks into a forwarded message
+            return None
+        if kind.get_content_type() != "text/plain":
+            return None
+        self.done = True
+        if len(part) > self.limit:
+            part = part[:part.rfind(b"\n", 0, self.limit) + 1]
+        return plain_text_of(email.message_from_bytes(part, policy=email.policy.compat32))
+
+
+def _content(content_type: str) -> Message:
+    """A message holding only this Content-Type: the email package's own reading of it."""
+    holder = Message()
+    if content_type:
+        holder["Content-Type"] = content_type
+    return holder
+
+
+def _parts(body: bytes, boundary: bytes) -> Iterator[bytes | None]:
+    """The parts between the delimiter lines of ``boundary``, as far as they are asked for;
+    None for a structure the email package reads its own way (no first or close delimiter; a
+    lone CR, which it takes for a line break, next to a delimiter)."""
+    delimiter = b"--" + boundary
+    opened = -1  # where the current part starts
+    search = 0
+    while True:
+        at = body.find(delimiter, search)
+        if at < 0:
+            yield None  # no close delimiter
+            return
+        search = at + len(delimiter)
+        if at and body[at - 1] == 0x0D and body[at - 2:at] != b"\r\n":
+            yield None
+            return
+        if at and body[at - 1] != 0x0A:  # not at a line's start
+            continue
+        end = body.find(b"\n", search)
+        end = len(body) if end < 0 else end + 1
+        rest = body[search:end].removesuffix(b"\n").removesuffix(b"\r")
+        if b"\r" in rest:
+            yield None  # a lone CR: a line break to the email package
+            return
+        closing = rest.startswith(b"--")
+        if rest[2 if closing else 0:].strip(b" \t"):
+            continue  # "--boundary-and-more": not a delimiter line
+        if opened >= 0 and at > opened:  # (no line at all between two: no part)
+            # The line break before a delimiter belongs to the delimiter
+            stop = at - 2 if body[at - 2:at] == b"\r\n" else at - 1
+            yield body[opened:max(stop, opened)]
+        elif closing and opened < 0:
+            yield None  # a close delimiter first
+        if closing:
+            return
+        opened = end
+        search = end
