@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from collections.abc import Iterator
 from email.message import Message
+from functools import lru_cache
+from typing import NamedTuple
 
-from mailmatrix.raw_headers import read_headers
+from mailmatrix.raw_headers import RawHeaders, read_headers
 
 
 class Unsure:
@@ -31,6 +34,9 @@ UNSURE = Unsure()
 MAX_DEPTH = 8  # multiparts nested deeper are parsed the slow way
 MAX_PARTS = 256  # parts looked at in all, before giving up on the fast way
 _PART_FIELDS = frozenset({"content-type"})
+# A header line as the email package's parser knows one: a name and a colon with nothing
+# between them, or a folded line's continuation
+_FIELD_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+:|[ \t]")
 
 
 def plain_text_of(message: Message) -> str | None:
@@ -50,11 +56,13 @@ def plain_text_of(message: Message) -> str | None:
     return None
 
 
-def first_plain_text(message: bytes, limit: int) -> str | None | Unsure:
+def first_plain_text(message: bytes, limit: int, headers: RawHeaders | None = None
+                     ) -> str | None | Unsure:
     """What ``plain_text_of`` finds in the raw message; UNSURE where the email package must
-    decide. At most ``limit`` bytes of the text part are decoded (cut at a line's end)."""
+    decide. At most ``limit`` bytes of the text part are decoded (cut at a line's end).
+    ``headers``: the message's, when the caller has read them (with Content-Type)."""
     walk = _Walk(limit)
-    found = walk.part(message, depth=0)
+    found = walk.part(message, depth=0, headers=headers)
     return UNSURE if walk.unsure else found
 
 
@@ -66,9 +74,9 @@ class _Walk:
         self.done = False  # the text part was found (its text may still be None)
 
     def multipart(self, body: bytes, content_type: str, depth: int) -> str | None:
-        kind = _content(content_type)
-        boundary = kind.get_boundary()
-        if not boundary or depth > MAX_DEPTH or kind.get_content_subtype() == "digest":
+        kind = _kind(content_type)
+        boundary = kind.boundary
+        if not boundary or depth > MAX_DEPTH or kind.type == "multipart/digest":
             self.unsure = True  # no boundary: a defect the email package reads its own way
             return None
         for part in _parts(body, boundary.encode("utf-8", "surrogateescape")):
@@ -81,21 +89,21 @@ class _Walk:
                 return found
         return None
 
-    def part(self, part: bytes, depth: int) -> str | None:
-        headers = read_headers(part, _PART_FIELDS)
-        block = part[:len(part) - len(headers.body)] if headers else b""
-        if block.count(b"\r") != block.count(b"\r\n"):
-            self.unsure = True  # a lone CR in its header block: the email package breaks there
+    def part(self, part: bytes, depth: int, headers: RawHeaders | None = None) -> str | None:
+        if headers is None:
+            headers = read_headers(part, _PART_FIELDS)
+        if not _read_alike(part, headers):
+            self.unsure = True
             return None
         content_type = headers.first("content-type") if headers else ""
-        kind = _content(content_type)
-        maintype = kind.get_content_maintype()
+        kind = _kind(content_type)
+        maintype = kind.type.partition("/")[0]
         if maintype == "multipart" and headers is not None:
             return self.multipart(headers.body, content_type, depth + 1)
         if maintype == "message":
             self.unsure = True  # the email package walks into a forwarded message
             return None
-        if kind.get_content_type() != "text/plain":
+        if kind.type != "text/plain":
             return None
         self.done = True
         if len(part) > self.limit:
@@ -103,12 +111,33 @@ class _Walk:
         return plain_text_of(email.message_from_bytes(part, policy=email.policy.compat32))
 
 
-def _content(content_type: str) -> Message:
-    """A message holding only this Content-Type: the email package's own reading of it."""
+def _read_alike(part: bytes, headers: RawHeaders | None) -> bool:
+    """Whether the email package would take the same header block as ``read_headers``: it
+    ends at a blank line, each line is a field the way the email package's parser sees one
+    ("Name : value" is not), and no lone CR breaks a line."""
+    if headers is None:  # no header block: only a blank first line says so to both
+        return part.startswith((b"\n", b"\r\n"))
+    block = part[:len(part) - len(headers.body)]
+    if not block.endswith((b"\n\n", b"\r\n\r\n")) and headers.body:
+        return False  # ended by a line that is no field: a defect each reads its own way
+    if block.count(b"\r") != block.count(b"\r\n"):
+        return False
+    return all(_FIELD_LINE.match(line) for line in block.splitlines() if line)
+
+
+class _Kind(NamedTuple):
+    type: str  # "text/plain", as the email package reads the header ("text/plain" if none)
+    boundary: str | None
+
+
+@lru_cache(maxsize=1024)
+def _kind(content_type: str) -> _Kind:
+    """The email package's own reading of a Content-Type header. (Kept for the headers that
+    repeat, text parts' above all: reading the parameters costs more than the rest.)"""
     holder = Message()
     if content_type:
         holder["Content-Type"] = content_type
-    return holder
+    return _Kind(holder.get_content_type(), holder.get_boundary())
 
 
 def _parts(body: bytes, boundary: bytes) -> Iterator[bytes | None]:
@@ -138,7 +167,10 @@ def _parts(body: bytes, boundary: bytes) -> Iterator[bytes | None]:
         closing = rest.startswith(b"--")
         if rest[2 if closing else 0:].strip(b" \t"):
             continue  # "--boundary-and-more": not a delimiter line
-        if opened >= 0 and at > opened:  # (no line at all between two: no part)
+        if opened == at:
+            yield None  # two delimiter lines in a row: the email package has its quirks
+            return
+        if opened >= 0:
             # The line break before a delimiter belongs to the delimiter
             stop = at - 2 if body[at - 2:at] == b"\r\n" else at - 1
             yield body[opened:max(stop, opened)]

@@ -75,7 +75,7 @@ def _body(data: bytes, headers: RawHeaders) -> str | None:
                                        errors="replace")
         except LookupError:
             return headers.body.decode("utf-8", errors="replace")
-    text = first_plain_text(data, BODY_SCAN_BYTES)
+    text = first_plain_text(data, BODY_SCAN_BYTES, headers)
     if not isinstance(text, Unsure):
         return text
     if len(data) > BODY_SCAN_BYTES:  # attachments, long quoted history: cut at a line's end
