@@ -132,6 +132,26 @@ def test_a_name_common_in_the_tenant_is_offered_with_less_confidence_and_at_most
     assert home.person_id not in {s.person_id for s in offered}
 
 
+def test_a_name_more_than_twenty_share_is_offered_only_where_the_mailbox_name_matches_too(
+    database, rep  # noqa: ANN001
+) -> None:
+    for number in range(21):
+        observe(database, rep, message(number, f"Wei Wang <w.wang{number}@gmail.com>"), now=NOW)
+    offered_before = len(rows(database, rep, Suggestion))
+    observe(database, rep, message(21, "Wei Wang <wei.wang@outlook.com>"), now=NOW)
+    assert len(rows(database, rep, Suggestion)) == offered_before  # the name alone: nothing
+    observe(database, rep, message(22, "Wei Wang <wwang7@outlook.com>"), now=NOW)
+    with database.session(rep.tenant_id) as session:
+        outlook, gmail = (session.scalars(select(Address).where(
+            Address.canonical == canonical)).one()
+            for canonical in ("wwang7@outlook.com", "wwang7@gmail.com"))
+        (offered,) = session.scalars(select(Suggestion).where(
+            Suggestion.address_id == outlook.id))
+    assert offered.person_id == gmail.person_id
+    assert "same mailbox name 'wwang7'" in offered.reasons
+    assert "23 people share this name in your contacts" in offered.reasons
+
+
 def test_primary_prefers_the_corporate_address_and_says_why(database, rep) -> None:  # noqa: ANN001
     observe(database, rep, message(10, "Li Wei <li.wei@acme-gmbh.de>", subject="PO 4411"),
             now=NOW)

@@ -1,6 +1,8 @@
 """``same-name``: another person with the same normalized full name may be this one. Suggested,
 never automatic; less confident when the name is common in the tenant, more when the local
-parts match too (``ast@kernel.org``, ``ast@fb.com``).
+parts match too (``ast@kernel.org``, ``ast@fb.com``). A name that more than NAME_ALONE_LIMIT
+earlier persons share is no evidence by itself: then only those whose mailbox name matches
+too are offered (a rep who knows fifty "Wei Wang"s is not asked about five arbitrary ones).
 
 For a whole batch of new persons at once: a name shared by many people is exactly what makes
 one query per person expensive.
@@ -23,7 +25,8 @@ from mailmatrix.customers.scoping import of_tenant, run_bound, tenant_bound
 from mailmatrix.customers.suggestions import Offer, offer
 
 COMMON_NAME_PERSONS = 3  # a name key shared by this many persons is common in the tenant
-MAX_SUGGESTIONS = 5  # per new address: past that the name is too common to tell anything
+MAX_SUGGESTIONS = 5  # per new address, the earliest namesakes first
+NAME_ALONE_LIMIT = 20  # earlier namesakes past which the name alone is offered no more
 
 
 def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: datetime
@@ -39,12 +42,18 @@ def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: 
     # Only towards people known before this one: the newer identity is the one in question,
     # and the pair gets one suggestion, not one each way.
     candidates = [(row, person, [other for other in namesakes[person.name_key]
-                                 if other < person.id][:MAX_SUGGESTIONS])
+                                 if other < person.id])
                   for row, person in pairs]
     candidates = [item for item in candidates if item[2]]
     if not candidates:
         return
-    locals_of = _local_parts(session, tenant_id, {o for *_, others in candidates for o in others})
+    locals_of = _local_parts(session, tenant_id, {
+        other for _, _, others in candidates for other in _asked_about(others)})
+    candidates = [(row, person, _worth_offering(row, others, locals_of))
+                  for row, person, others in candidates]
+    candidates = [item for item in candidates if item[2]]
+    if not candidates:
+        return
     refused = _refused(session, tenant_id, [row.id for row, *_ in candidates])
     offers = []
     for row, person, others in candidates:
@@ -73,6 +82,22 @@ def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: 
             offers.append(Offer(row.id, other, "same-name", round(confidence, 2),
                                 tuple(reasons)))
     offer(session, offers, now)
+
+
+def _asked_about(namesakes: list[int]) -> list[int]:
+    """The namesakes whose mailbox names decide what is offered: the first few, or all of
+    them once the name is too common to count for anything alone."""
+    return namesakes if len(namesakes) > NAME_ALONE_LIMIT else namesakes[:MAX_SUGGESTIONS]
+
+
+def _worth_offering(row: Any, namesakes: list[int], locals_of: dict[int, set[str]]
+                    ) -> list[int]:
+    """The earliest MAX_SUGGESTIONS namesakes; past NAME_ALONE_LIMIT of them, only those whose
+    mailbox name matches the address's."""
+    if len(namesakes) <= NAME_ALONE_LIMIT:
+        return namesakes[:MAX_SUGGESTIONS]
+    local = row.canonical.partition("@")[0]
+    return [other for other in namesakes if local in locals_of.get(other, ())][:MAX_SUGGESTIONS]
 
 
 def _persons_by_name(session: Session, tenant_id: int, keys: set[str]
