@@ -77,7 +77,7 @@ class _Walk:
         kind = _kind(content_type)
         boundary = kind.boundary
         if not boundary or depth > MAX_DEPTH or kind.type == "multipart/digest":
-            self.unsure = True  # no boundary: a defect the email package reads its own way
+            self.unsure = True  # a defect, too deep, or a digest (parts of another default)
             return None
         for part in _parts(body, boundary.encode("utf-8", "surrogateescape")):
             self.parts += 1

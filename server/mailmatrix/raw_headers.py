@@ -2,8 +2,9 @@
 
 Ingest reads a header-only view of every message: the fields that make up MessageFacts and
 the few that say whether the body is plain text. The email package's parser does this too,
-at several times the cost, because it builds the whole MIME tree; it is still used for bodies
-that are not a single plain-text part (see ``customers/facts.py``).
+at several times the cost, because it builds the whole MIME tree; it still decodes bodies
+that are not a single plain-text part (``customers/facts.py``: the text part that
+``mime_text`` finds, or the whole message where that cannot be sure).
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: 
     if not candidates:
         return
     locals_of = _local_parts(session, tenant_id, {
-        other for _, _, others in candidates for other in _asked_about(others)})
+        other for _, _, others in candidates for other in _to_compare(others)})
     candidates = [(row, person, _worth_offering(row, others, locals_of))
                   for row, person, others in candidates]
     candidates = [item for item in candidates if item[2]]
@@ -84,7 +84,7 @@ def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: 
     offer(session, offers, now)
 
 
-def _asked_about(namesakes: list[int]) -> list[int]:
+def _to_compare(namesakes: list[int]) -> list[int]:
     """The namesakes whose mailbox names decide what is offered: the first few, or all of
     them once the name is too common to count for anything alone."""
     return namesakes if len(namesakes) > NAME_ALONE_LIMIT else namesakes[:MAX_SUGGESTIONS]
