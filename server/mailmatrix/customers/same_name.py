@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from mailmatrix.customers.address_rows import chunks
@@ -48,7 +48,14 @@ def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: 
     if not candidates:
         return
     locals_of = _local_parts(session, tenant_id, {
-        other for _, _, others in candidates for other in _to_compare(others)})
+        other for _, _, others in candidates for other in others[:MAX_SUGGESTIONS]})
+    # A name too common to count alone: its namesakes with the same mailbox name, found by
+    # the database (reading every namesake's addresses cost a large tenant more than the rest)
+    common = [(row, person) for row, person, others in candidates
+              if len(others) > NAME_ALONE_LIMIT]
+    if common:
+        for person, canonical in _same_mailbox_names(session, tenant_id, common):
+            locals_of[person].add(canonical.partition("@")[0])
     candidates = [(row, person, _worth_offering(row, others, locals_of))
                   for row, person, others in candidates]
     candidates = [item for item in candidates if item[2]]
@@ -84,12 +91,6 @@ def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: 
     offer(session, offers, now)
 
 
-def _to_compare(namesakes: list[int]) -> list[int]:
-    """The namesakes whose mailbox names decide what is offered: the first few, or all of
-    them once the name is too common to count for anything alone."""
-    return namesakes if len(namesakes) > NAME_ALONE_LIMIT else namesakes[:MAX_SUGGESTIONS]
-
-
 def _worth_offering(row: Any, namesakes: list[int], locals_of: dict[int, set[str]]
                     ) -> list[int]:
     """The earliest MAX_SUGGESTIONS namesakes; past NAME_ALONE_LIMIT of them, only those whose
@@ -119,6 +120,16 @@ def _local_parts(session: Session, tenant_id: int, persons: set[int]) -> dict[in
     return found
 
 
+def _same_mailbox_names(session: Session, tenant_id: int, pairs: list[tuple[Any, Any]]
+                        ) -> list[tuple[int, str]]:
+    """(person, address) of the persons named like ``pairs``' persons whose address has the
+    mailbox name of a ``pairs`` address."""
+    statement = _SAME_MAILBOX_NAMES[session.get_bind().dialect.name == "postgresql"]
+    return [(person, canonical) for person, canonical in run_bound(session, statement, {
+        "tenant": tenant_id, "keys": sorted({person.name_key for _, person in pairs}),
+        "locals": sorted({row.canonical.partition("@")[0] for row, _ in pairs})})]
+
+
 def _refused(session: Session, tenant_id: int, address_ids: list[int]
              ) -> set[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
@@ -141,3 +152,19 @@ _REFUSED = tenant_bound(select(LinkDecision.address_id, LinkDecision.person_id).
     of_tenant(LinkDecision.tenant_id),
     LinkDecision.address_id.in_(bindparam("ids", expanding=True)),
     LinkDecision.decision == "cannot-link"))
+
+
+def _by_name_and_mailbox(local_part: Any) -> Any:
+    return tenant_bound(
+        select(Address.person_id, Address.canonical)
+        .join(Person, (Person.id == Address.person_id) & of_tenant(Person.tenant_id))
+        .where(of_tenant(Address.tenant_id),
+               Person.name_key.in_(bindparam("keys", expanding=True)),
+               local_part.in_(bindparam("locals", expanding=True))))
+
+
+# {on PostgreSQL: ..., elsewhere (SQLite): ...}: the local part as each database cuts it
+_SAME_MAILBOX_NAMES = {
+    True: _by_name_and_mailbox(func.split_part(Address.canonical, "@", 1)),
+    False: _by_name_and_mailbox(func.substr(
+        Address.canonical, 1, func.instr(Address.canonical, "@") - 1))}
