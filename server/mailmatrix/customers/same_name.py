@@ -122,8 +122,8 @@ def _local_parts(session: Session, tenant_id: int, persons: set[int]) -> dict[in
 
 def _same_mailbox_names(session: Session, tenant_id: int, pairs: list[tuple[Any, Any]]
                         ) -> list[tuple[int, str]]:
-    """(person, address) of the persons named like ``pairs``' persons whose address has the
-    mailbox name of a ``pairs`` address."""
+    """(person, canonical address) for each address, of a person named like one of ``pairs``'
+    persons, whose local part is that of one of ``pairs``' addresses."""
     statement = _SAME_MAILBOX_NAMES[session.get_bind().dialect.name == "postgresql"]
     return [(person, canonical) for person, canonical in run_bound(session, statement, {
         "tenant": tenant_id, "keys": sorted({person.name_key for _, person in pairs}),
