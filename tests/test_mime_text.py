@@ -164,3 +164,24 @@ def test_defects_are_left_to_the_email_package() -> None:
         assert by_boundaries(data) is UNSURE, data
         facts = facts_from_bytes(b"From: a@b.de\n" + data)
         assert facts is not None and facts.body == by_email_package(b"From: a@b.de\n" + data)
+
+
+CONTENT_TYPE = st.lists(st.sampled_from([
+    "multipart/mixed", "multipart/digest", "text/plain", "message/rfc822", "; ", "boundary=",
+    "boundary*=", "boundary*0=", "utf-8''", "b", '"', "charset=", "no-such", "%41", "\t", " ",
+    "é", "\u202e", "\x00"]), max_size=10).map("".join)
+BODY = st.lists(st.sampled_from([
+    b"--b", b"--b--", b"\n", b"\r\n", b"\r", b"Content-Type: ", b"text/plain", b"multipart/mixed;",
+    b' boundary="b"', b"Content-Transfer-Encoding: base64", b"SGVsbG8=", b"\xff\xfe", b" : ",
+    b"hello"]), max_size=30).map(b"".join)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(CONTENT_TYPE, BODY)
+def test_any_content_type_and_body_give_the_text_or_none(content_type: str, body: bytes) -> None:
+    data = b"From: a@b.de\nContent-Type: " + content_type.encode() + b"\n\n" + body
+    facts = facts_from_bytes(data)
+    assert facts is not None and (facts.body is None or isinstance(facts.body, str))
+    found = by_boundaries(data)
+    if found is not UNSURE:
+        assert found == by_email_package(data)

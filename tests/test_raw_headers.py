@@ -6,10 +6,12 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+from pathlib import Path
 
 import pytest
 
 from mailmatrix.customers import facts as facts_module
+from mailmatrix.customers import message_sources
 from mailmatrix.customers.facts import MessageFacts, facts_from_bytes
 from mailmatrix.mail_headers import header_text
 from mailmatrix.raw_headers import read_headers
@@ -101,3 +103,33 @@ def test_a_line_that_is_no_field_ends_the_header_and_a_truncated_file_has_none()
     assert read_headers(b"\n\nbody only", frozenset({"from"})) is None
     only_headers = read_headers(b"From: a@b.de", frozenset({"from"}))
     assert only_headers is not None and only_headers.body == b""
+
+
+@pytest.mark.parametrize("body", [
+    b"Content-Type: text/plain; charset=ut\x00f-8\n\nhi\n",
+    b"Content-Type: text/plain; charset=ut\x00f-8\nContent-Transfer-Encoding: base64\n\naGk=\n",
+    b'Content-Type: multipart/mixed; boundary="b"\n\n--b\n'
+    b"Content-Type: text/plain; charset=ut\x00f-8\n\nhi\n--b--\n"])
+def test_a_charset_name_with_a_nul_is_no_charset_and_the_text_is_read_as_utf8(
+        body: bytes) -> None:
+    facts = facts_from_bytes(b"From: a@b.de\n" + body)  # it raised ValueError here
+    assert facts is not None and facts.body is not None and facts.body.startswith("hi")
+
+
+def test_a_message_no_reader_foresaw_is_reported_and_the_others_are_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mbox = tmp_path / "export.mbox"
+    mbox.write_bytes(b"".join(
+        b"From x Thu Nov 26 08:15:00 2026\nFrom: a@b.de\nSubject: %d\n\nhi\n\n" % number
+        for number in range(3)))
+    read = message_sources.facts_from_bytes
+
+    def failing_on_the_second(data: bytes) -> MessageFacts | None:
+        if b"Subject: 1" in data:
+            raise RuntimeError("a shape nobody foresaw")
+        return read(data)
+
+    monkeypatch.setattr(message_sources, "facts_from_bytes", failing_on_the_second)
+    items = [item for _, item, _ in message_sources.read_sources([str(mbox)])]
+    assert [getattr(item, "subject", item) for item in items] == [
+        "0", "unreadable: RuntimeError: a shape nobody foresaw", "2"]

@@ -51,7 +51,7 @@ def plain_text_of(message: Message) -> str | None:
         charset = part.get_content_charset() or "utf-8"
         try:
             return payload.decode(charset, errors="replace")
-        except LookupError:
+        except (LookupError, ValueError):  # no such charset; a NUL in its name
             return payload.decode("utf-8", errors="replace")
     return None
 

@@ -73,7 +73,7 @@ def _body(data: bytes, headers: RawHeaders) -> str | None:
         try:
             return headers.body.decode(charset.group(1) if charset else "utf-8",
                                        errors="replace")
-        except LookupError:
+        except (LookupError, ValueError):  # no such charset; a NUL in its name
             return headers.body.decode("utf-8", errors="replace")
     text = first_plain_text(data, BODY_SCAN_BYTES, headers)
     if not isinstance(text, Unsure):

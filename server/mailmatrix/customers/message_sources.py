@@ -54,7 +54,11 @@ def _mail_file(path: str) -> Iterator[Read]:
         if isinstance(item, MailFileError):
             yield item.source, item.reason, item.size
             continue
-        facts = facts_from_bytes(item.data)
+        try:
+            facts = facts_from_bytes(item.data)
+        except Exception as error:  # a shape no reader foresaw: reported, and the run goes on
+            yield item.source, f"unreadable: {type(error).__name__}: {error}"[:300], item.size
+            continue
         if facts is None:
             yield item.source, NO_HEADERS, item.size
         elif not facts.from_.strip():
