@@ -168,12 +168,13 @@ def test_defects_are_left_to_the_email_package() -> None:
 
 CONTENT_TYPE = st.lists(st.sampled_from([
     "multipart/mixed", "multipart/digest", "text/plain", "message/rfc822", "; ", "boundary=",
-    "boundary*=", "boundary*0=", "utf-8''", "b", '"', "charset=", "no-such", "%41", "\t", " ",
+    "boundary*=", "boundary*0=", "utf-8''", "b", '"', "charset=", "charset*=", "charset*0=",
+    "no-such", "%41", "\t", " ",
     "é", "\u202e", "\x00"]), max_size=10).map("".join)
 BODY = st.lists(st.sampled_from([
     b"--b", b"--b--", b"\n", b"\r\n", b"\r", b"Content-Type: ", b"text/plain", b"multipart/mixed;",
     b' boundary="b"', b"Content-Transfer-Encoding: base64", b"SGVsbG8=", b"\xff\xfe", b" : ",
-    b"hello"]), max_size=30).map(b"".join)
+    b"hello", b"; boundary*=; boundary*0=", b"; charset*1=x"]), max_size=30).map(b"".join)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

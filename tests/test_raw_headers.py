@@ -116,6 +116,19 @@ def test_a_charset_name_with_a_nul_is_no_charset_and_the_text_is_read_as_utf8(
     assert facts is not None and facts.body is not None and facts.body.startswith("hi")
 
 
+@pytest.mark.parametrize(("body", "text"), [
+    (b"Content-Type: text/plain; charset*=; charset*0=\nContent-Transfer-Encoding: base64\n\n"
+     b"aGk=\n", "hi"),
+    (b'Content-Type: multipart/mixed; boundary="b"\n\n--b\n'
+     b"Content-Type: text/plain; boundary*=; boundary*0=\n\nhi\n--b--\n", "hi"),
+    (b"Content-Type: multipart/mixed; boundary*=; boundary*0=\n\n--b\n\nhi\n--b--\n", None)])
+def test_rfc2231_pieces_the_email_package_cannot_join_leave_the_facts_standing(
+        body: bytes, text: str | None) -> None:
+    """The email package raises TypeError on these parameters; the headers still count."""
+    facts = facts_from_bytes(b"From: a@b.de\n" + body)
+    assert facts is not None and facts.from_ == "a@b.de" and facts.body == text
+
+
 def test_a_message_no_reader_foresaw_is_reported_and_the_others_are_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     mbox = tmp_path / "export.mbox"

@@ -48,7 +48,10 @@ def plain_text_of(message: Message) -> str | None:
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             return None
-        charset = part.get_content_charset() or "utf-8"
+        try:
+            charset = part.get_content_charset() or "utf-8"
+        except (TypeError, ValueError):  # RFC 2231 pieces the email package cannot join
+            charset = "utf-8"
         try:
             return payload.decode(charset, errors="replace")
         except (LookupError, ValueError):  # no such charset; a NUL in its name
@@ -137,7 +140,13 @@ def _kind(content_type: str) -> _Kind:
     holder = Message()
     if content_type:
         holder["Content-Type"] = content_type
-    return _Kind(holder.get_content_type(), holder.get_boundary())
+    kind = holder.get_content_type()
+    if not kind.startswith("multipart/"):
+        return _Kind(kind, None)
+    try:
+        return _Kind(kind, holder.get_boundary())
+    except (TypeError, ValueError):  # RFC 2231 pieces it cannot put together
+        return _Kind(kind, None)
 
 
 def _parts(body: bytes, boundary: bytes) -> Iterator[bytes | None]:

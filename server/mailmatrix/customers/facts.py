@@ -80,7 +80,10 @@ def _body(data: bytes, headers: RawHeaders) -> str | None:
         return text
     if len(data) > BODY_SCAN_BYTES:  # attachments, long quoted history: cut at a line's end
         data = data[:data.rfind(b"\n", 0, BODY_SCAN_BYTES) + 1]
-    return plain_text_of(email.message_from_bytes(data, policy=email.policy.compat32))
+    try:
+        return plain_text_of(email.message_from_bytes(data, policy=email.policy.compat32))
+    except Exception:  # hostile MIME parameters make the email package raise (a TypeError on
+        return None  # RFC 2231 pieces, say): the message's headers still count, without text
 
 
 # The text is read this far: the new text and its signature come first, quoted history after.
