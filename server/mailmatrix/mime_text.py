@@ -151,8 +151,8 @@ def _kind(content_type: str) -> _Kind:
 
 def _parts(body: bytes, boundary: bytes) -> Iterator[bytes | None]:
     """The parts between the delimiter lines of ``boundary``, as far as they are asked for;
-    None for a structure the email package reads its own way (no first or close delimiter; a
-    lone CR, which it takes for a line break, next to a delimiter)."""
+    None for a structure the email package reads its own way (no first or close delimiter,
+    two delimiter lines in a row, a lone CR next to a delimiter)."""
     delimiter = b"--" + boundary
     opened = -1  # where the current part starts
     search = 0
@@ -183,7 +183,7 @@ def _parts(body: bytes, boundary: bytes) -> Iterator[bytes | None]:
             # The line break before a delimiter belongs to the delimiter
             stop = at - 2 if body[at - 2:at] == b"\r\n" else at - 1
             yield body[opened:max(stop, opened)]
-        elif closing and opened < 0:
+        elif closing:
             yield None  # a close delimiter first
         if closing:
             return
