@@ -76,8 +76,7 @@ class _Walk:
         self.unsure = False
         self.done = False  # the text part was found (its text may still be None)
 
-    def multipart(self, body: bytes, content_type: str, depth: int) -> str | None:
-        kind = _kind(content_type)
+    def multipart(self, body: bytes, kind: _Kind, depth: int) -> str | None:
         boundary = kind.boundary
         if not boundary or depth > MAX_DEPTH or kind.type == "multipart/digest":
             self.unsure = True  # a defect, too deep, or a digest (parts of another default)
@@ -98,11 +97,10 @@ class _Walk:
         if not _read_alike(part, headers):
             self.unsure = True
             return None
-        content_type = headers.first("content-type") if headers else ""
-        kind = _kind(content_type)
+        kind = _kind(headers.first("content-type") if headers else "")
         maintype = kind.type.partition("/")[0]
         if maintype == "multipart" and headers is not None:
-            return self.multipart(headers.body, content_type, depth + 1)
+            return self.multipart(headers.body, kind, depth + 1)
         if maintype == "message":
             self.unsure = True  # the email package walks into a forwarded message
             return None

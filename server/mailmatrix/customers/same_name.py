@@ -55,7 +55,7 @@ def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: 
               if len(others) > NAME_ALONE_LIMIT]
     if common:
         for person, canonical in _same_mailbox_names(session, tenant_id, common):
-            locals_of[person].add(canonical.partition("@")[0])
+            locals_of[person].add(_local_part(canonical))
     candidates = [(row, person, _worth_offering(row, others, locals_of))
                   for row, person, others in candidates]
     candidates = [item for item in candidates if item[2]]
@@ -66,7 +66,7 @@ def suggest_same_names(session: Session, pairs: Sequence[tuple[Any, Any]], now: 
     for row, person, others in candidates:
         # how common the name was when this person appeared (as one message at a time sees it)
         sharing = sum(1 for other in namesakes[person.name_key] if other <= person.id)
-        local = row.canonical.partition("@")[0]
+        local = _local_part(row.canonical)
         # A lookalike domain is still offered (a company's other TLD looks like one), but with
         # little confidence and the warning in the reasons; the profile warns about it too.
         imitation = imitation_of(session, row)
@@ -97,8 +97,13 @@ def _worth_offering(row: Any, namesakes: list[int], locals_of: dict[int, set[str
     mailbox name matches the address's."""
     if len(namesakes) <= NAME_ALONE_LIMIT:
         return namesakes[:MAX_SUGGESTIONS]
-    local = row.canonical.partition("@")[0]
+    local = _local_part(row.canonical)
     return [other for other in namesakes if local in locals_of.get(other, ())][:MAX_SUGGESTIONS]
+
+
+def _local_part(canonical: str) -> str:
+    """The mailbox name, cut at the first "@" (as ``_SAME_MAILBOX_NAMES`` cuts it in SQL)."""
+    return canonical.partition("@")[0]
 
 
 def _persons_by_name(session: Session, tenant_id: int, keys: set[str]
@@ -116,7 +121,7 @@ def _local_parts(session: Session, tenant_id: int, persons: set[int]) -> dict[in
     for part in chunks(sorted(persons)):
         for person, canonical in run_bound(session, _CANONICALS_OF, {"tenant": tenant_id,
                                                                      "ids": list(part)}):
-            found[person].add(canonical.partition("@")[0])
+            found[person].add(_local_part(canonical))
     return found
 
 
@@ -127,7 +132,7 @@ def _same_mailbox_names(session: Session, tenant_id: int, pairs: list[tuple[Any,
     statement = _SAME_MAILBOX_NAMES[session.get_bind().dialect.name == "postgresql"]
     return [(person, canonical) for person, canonical in run_bound(session, statement, {
         "tenant": tenant_id, "keys": sorted({person.name_key for _, person in pairs}),
-        "locals": sorted({row.canonical.partition("@")[0] for row, _ in pairs})})]
+        "locals": sorted({_local_part(row.canonical) for row, _ in pairs})})]
 
 
 def _refused(session: Session, tenant_id: int, address_ids: list[int]
